@@ -20,9 +20,9 @@ export type TaskArgs<M, K extends TaskName<M>> = M[K] extends (...args: infer A)
 /** What task `K` of module `M` resolves to (a Promise is unwrapped). */
 export type TaskResult<M, K extends TaskName<M>> = M[K] extends (...args: never[]) => infer R ? Awaited<R> : never;
 
-/** Tasks of `M` that take exactly one argument: what `map` accepts. */
+/** Tasks of `M` callable with one argument (any further parameters optional): what `map` accepts. */
 export type MappableTaskName<M> = {
-  [K in TaskName<M>]: TaskArgs<M, K> extends [unknown] | [unknown?] ? K : never;
+  [K in TaskName<M>]: [TaskArgs<M, K>[0]] extends TaskArgs<M, K> ? K : never;
 }[TaskName<M>];
 
 /** The single argument of a mappable task. */
