@@ -1,0 +1,244 @@
+/**
+ * The worker side of a pool, whatever carries the messages (thread port or process channel).
+ * Main-side counterpart: src/executors/pool.ts with src/runtime/*-handle.ts.
+ *
+ * Tasks run one at a time, in the order received, even async ones: a pool of N workers runs at
+ * most N tasks at once, as in Python. The main side may send several tasks ahead (prefetch) to
+ * hide the round trip; results are sent back in batches, one message per drained batch.
+ */
+import { NotSerializableError, CancelledError, ProtocolError } from "../errors.js";
+import {
+  PROTOCOL_VERSION,
+  Status,
+  checkMainMessage,
+  type MainMessage,
+  type RunTask,
+  type TaskOutcome,
+  type WorkerMessage,
+} from "../protocol/messages.js";
+import { serializeError } from "../protocol/serialize-error.js";
+import { findTask, loadTaskModule, type LoadedModule } from "../protocol/task-module.js";
+import { runInTaskContext, type TaskContext } from "../task.js";
+
+/** How a worker talks to its main side. */
+export interface Transport {
+  /** Sends a message; throws synchronously when it cannot be serialized. */
+  send(message: WorkerMessage): void;
+  /** Flushes what was sent and ends the worker. */
+  exit(code: number): void;
+}
+
+/** Results are flushed at the latest after this many, so a long batch still streams back. */
+const FLUSH_EVERY = 64;
+
+/** A task's context; the AbortController is made only if the task asks for its signal. */
+class RunningTask implements TaskContext {
+  #controller: AbortController | undefined;
+  #abortReason: unknown;
+  constructor(readonly name: string) {}
+
+  get signal(): AbortSignal {
+    this.#controller ??= new AbortController();
+    if (this.#abortReason !== undefined && !this.#controller.signal.aborted) this.#controller.abort(this.#abortReason);
+    return this.#controller.signal;
+  }
+
+  abort(): void {
+    this.#abortReason ??= new CancelledError(`task "${this.name}" was cancelled`);
+    this.#controller?.abort(this.#abortReason);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+export class WorkerRuntime {
+  readonly #transport: Transport;
+  #module: LoadedModule | undefined;
+  #queue: Array<RunTask | undefined> = [];
+  #head = 0;
+  #draining = false;
+  #closing = false;
+  #dropped = new Set<number>();
+  #current: { id: number; context: RunningTask } | undefined;
+  #outbox: TaskOutcome[] = [];
+  #outboxNames: string[] = [];
+
+  constructor(transport: Transport) {
+    this.#transport = transport;
+  }
+
+  /** Entry point for every message from the main side. */
+  handle(raw: unknown): void {
+    const problem = checkMainMessage(raw);
+    if (problem !== undefined) {
+      // The main side is concur itself: a bad message means a bug or a foreign writer on the
+      // channel. Die loudly; the pool sees the crash and replaces the worker.
+      this.fatal(new ProtocolError(`worker received an invalid message: ${problem}`));
+      return;
+    }
+    const message = raw as MainMessage;
+    switch (message.t) {
+      case "init":
+        void this.#init(message.moduleUrl, message.initializer, message.initArgs ?? []);
+        return;
+      case "run":
+        for (const task of message.tasks) this.#queue.push(task);
+        if (!this.#draining && this.#module) void this.#drain();
+        return;
+      case "abort":
+        if (this.#current?.id === message.id) this.#current.context.abort();
+        else if (this.#isQueued(message.id)) this.#dropped.add(message.id);
+        // else: it finished already; its result is on the way and the main side ignores it.
+        return;
+      case "release":
+        this.#release(message.ids);
+        return;
+      case "close":
+        this.#closing = true;
+        if (!this.#draining) this.#exit(0);
+        return;
+    }
+  }
+
+  /** Reports an error that happened outside any task, then exits. */
+  fatal(error: unknown): void {
+    try {
+      this.#transport.send({ t: "fatal", error: serializeError(error) });
+    } finally {
+      this.#transport.exit(1);
+    }
+  }
+
+  async #init(url: string, initializer: string | undefined, initArgs: unknown[]): Promise<void> {
+    let module: LoadedModule;
+    try {
+      module = await loadTaskModule(url);
+      if (initializer !== undefined) await findTask(module, initializer)(...initArgs);
+    } catch (error) {
+      this.#transport.send({ t: "startError", error: serializeError(error) });
+      this.#transport.exit(1);
+      return;
+    }
+    this.#module = module;
+    this.#transport.send({ t: "ready", v: PROTOCOL_VERSION, exports: [...module.tasks.keys()] });
+    if (this.#queue.length > this.#head) void this.#drain();
+  }
+
+  #isQueued(id: number): boolean {
+    for (let i = this.#head; i < this.#queue.length; i++) if (this.#queue[i]?.id === id) return true;
+    return false;
+  }
+
+  #release(ids: number[]): void {
+    const wanted = new Set(ids);
+    const released: number[] = [];
+    const kept: Array<RunTask | undefined> = [];
+    for (let i = this.#head; i < this.#queue.length; i++) {
+      const task = this.#queue[i];
+      if (task === undefined) continue;
+      if (wanted.has(task.id)) released.push(task.id);
+      else kept.push(task);
+    }
+    this.#queue = kept;
+    this.#head = 0;
+    this.#transport.send({ t: "released", ids: released });
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    const module = this.#module!;
+    while (this.#head < this.#queue.length) {
+      const task = this.#queue[this.#head]!;
+      this.#queue[this.#head++] = undefined;
+      if (this.#dropped.delete(task.id)) {
+        this.#push(task.name, [task.id, Status.dropped, null, 0]);
+      } else {
+        const context = new RunningTask(task.name);
+        this.#current = { id: task.id, context };
+        const start = performance.now();
+        let outcome: TaskOutcome;
+        try {
+          const fn = findTask(module, task.name);
+          if (task.chunk) {
+            outcome = await this.#runChunk(fn, task, context, start);
+          } else {
+            let value = runInTaskContext(context, () => fn(...task.args));
+            if (isThenable(value)) value = await value;
+            outcome = [task.id, Status.ok, value, performance.now() - start];
+          }
+        } catch (error) {
+          outcome = [task.id, Status.failed, serializeError(error), performance.now() - start];
+        }
+        this.#current = undefined;
+        this.#push(task.name, outcome);
+      }
+      if (this.#outbox.length >= FLUSH_EVERY || this.#head >= this.#queue.length) this.#flush();
+    }
+    this.#queue = [];
+    this.#head = 0;
+    this.#draining = false;
+    if (this.#closing) this.#exit(0);
+  }
+
+  async #runChunk(
+    fn: (...args: unknown[]) => unknown,
+    task: RunTask,
+    context: RunningTask,
+    start: number,
+  ): Promise<TaskOutcome> {
+    const values: unknown[] = [];
+    for (const input of task.args) {
+      try {
+        let value = runInTaskContext(context, () => fn(input));
+        if (isThenable(value)) value = await value;
+        values.push(value);
+      } catch (error) {
+        return [task.id, Status.chunkFailed, { values, error: serializeError(error) }, performance.now() - start];
+      }
+    }
+    return [task.id, Status.ok, values, performance.now() - start];
+  }
+
+  #push(name: string, outcome: TaskOutcome): void {
+    this.#outbox.push(outcome);
+    this.#outboxNames.push(name);
+  }
+
+  #flush(): void {
+    if (this.#outbox.length === 0) return;
+    const results = this.#outbox;
+    const names = this.#outboxNames;
+    this.#outbox = [];
+    this.#outboxNames = [];
+    try {
+      this.#transport.send({ t: "results", results });
+    } catch {
+      // One result could not be cloned and took the batch with it: send them one by one and
+      // replace only the culprits, so the worker and the other results survive.
+      results.forEach((outcome, i) => this.#sendOne(outcome, names[i] ?? "?"));
+    }
+  }
+
+  #sendOne(outcome: TaskOutcome, name: string): void {
+    try {
+      this.#transport.send({ t: "results", results: [outcome] });
+    } catch (error) {
+      const replacement = new NotSerializableError(
+        `the result of task "${name}" cannot be sent back to the main side: ${error instanceof Error ? error.message : String(error)}`,
+        name,
+      );
+      this.#transport.send({ t: "results", results: [[outcome[0], Status.failed, serializeError(replacement), outcome[3]]] });
+    }
+  }
+
+  #exit(code: number): void {
+    this.#flush();
+    this.#transport.exit(code);
+  }
+}

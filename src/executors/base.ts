@@ -1,0 +1,273 @@
+/**
+ * What every executor shares: submitting (names, options, backpressure), futures, per-task
+ * timeouts and signals, `map`, shutdown state and statistics. Backends only decide where a
+ * task runs: they implement the abstract hooks at the bottom.
+ */
+import { CancelledError, InvalidArgumentError, QueueFullError, ShutdownError, TaskTimeoutError } from "../errors.js";
+import { createFuture, type Future, type FutureSettler } from "../future.js";
+import { toModuleUrl } from "../protocol/task-module.js";
+import type {
+  Executor,
+  ExecutorKind,
+  ExecutorOptions,
+  ExecutorStats,
+  MapOptions,
+  MappableTaskName,
+  ShutdownOptions,
+  TaskArgs,
+  TaskInput,
+  TaskName,
+  TaskOptions,
+  TaskResult,
+  TaskSubmitter,
+  Transferable,
+} from "../types.js";
+import { mapTasks } from "./map.js";
+import { StatsRecorder } from "./stats.js";
+
+/** A submitted task, from submit to settlement. */
+export interface TaskRecord {
+  readonly id: number;
+  readonly name: string;
+  /** Arguments; for a chunk, the list of inputs. */
+  readonly args: unknown[];
+  readonly chunk: boolean;
+  readonly future: Future<unknown>;
+  readonly settler: FutureSettler<unknown>;
+  readonly timeout: number | undefined;
+  readonly transfer: readonly Transferable[] | undefined;
+  /** Where it was submitted; formatted only if an error needs it (V8 formats stacks lazily). */
+  readonly origin: { stack?: string } | undefined;
+  state: "queued" | "running" | "done";
+  enqueuedAt: number;
+  timer: NodeJS.Timeout | undefined;
+  detachSignal: (() => void) | undefined;
+}
+
+let nextTaskId = 1;
+
+function checkTimeout(timeout: unknown, where: string): number | undefined {
+  if (timeout === undefined) return undefined;
+  if (typeof timeout !== "number" || !(timeout > 0) || !Number.isFinite(timeout)) {
+    throw new InvalidArgumentError(`${where}: timeout must be a positive finite number of milliseconds, got ${String(timeout)}`);
+  }
+  return timeout;
+}
+
+/** Checks a positive-integer (or Infinity) option and names it when it is wrong. */
+export function checkCount(name: string, value: unknown, fallback: number, allowInfinity = false): number {
+  if (value === undefined) return fallback;
+  if (allowInfinity && value === Infinity) return Infinity;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new InvalidArgumentError(`${name} must be a positive integer${allowInfinity ? " or Infinity" : ""}, got ${String(value)}`);
+  }
+  return value;
+}
+
+export abstract class ExecutorBase<M> implements Executor<M> {
+  abstract readonly kind: ExecutorKind;
+  /** The task module's URL, as a string. */
+  readonly moduleUrl: string;
+  protected readonly statsRecorder = new StatsRecorder();
+  protected readonly maxQueue: number;
+  protected readonly initializer: string | undefined;
+  protected readonly initArgs: readonly unknown[];
+  #closed = false;
+  #shutdown: Promise<void> | undefined;
+
+  constructor(module: URL | string, options: ExecutorOptions) {
+    this.moduleUrl = toModuleUrl(module);
+    this.maxQueue = checkCount("maxQueue", options.maxQueue, Infinity, true);
+    if (options.initializer !== undefined && typeof options.initializer !== "string") {
+      throw new InvalidArgumentError("initializer must be the name of an exported function of the task module");
+    }
+    this.initializer = options.initializer;
+    this.initArgs = options.initArgs ?? [];
+  }
+
+  /** True once shutdown has begun. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  submit<K extends TaskName<M>>(name: K, ...args: TaskArgs<M, K>): Future<TaskResult<M, K>> {
+    return this.submitRecord(name, args, undefined, false).future as Future<TaskResult<M, K>>;
+  }
+
+  with(options: TaskOptions): TaskSubmitter<M> {
+    if (typeof options !== "object" || options === null) throw new InvalidArgumentError("with() takes an options object");
+    checkTimeout(options.timeout, "with()");
+    return {
+      submit: <K extends TaskName<M>>(name: K, ...args: TaskArgs<M, K>) =>
+        this.submitRecord(name, args, options, false).future as Future<TaskResult<M, K>>,
+    };
+  }
+
+  map<K extends MappableTaskName<M>>(
+    name: K,
+    inputs: Iterable<TaskInput<M, K>> | AsyncIterable<TaskInput<M, K>>,
+    options: MapOptions = {},
+  ): AsyncIterableIterator<TaskResult<M, K>> {
+    if (this.#closed) throw new ShutdownError();
+    checkTimeout(options.timeout, "map()");
+    const taskOptions: TaskOptions = { ...(options.timeout !== undefined && { timeout: options.timeout }) };
+    return mapTasks<TaskResult<M, K>>({
+      inputs: inputs as Iterable<unknown> | AsyncIterable<unknown>,
+      ordered: options.ordered ?? true,
+      buffer: options.buffer === undefined ? this.defaultMapBuffer() : checkCount("map() buffer", options.buffer, 1),
+      chunksize:
+        options.chunksize === "auto" || options.chunksize === undefined
+          ? this.defaultChunksize()
+          : checkCount("map() chunksize", options.chunksize, 1),
+      signal: options.signal,
+      submitOne: (input) => this.submitRecord(name, [input], taskOptions, false).future,
+      submitChunk: (chunk) => this.submitRecord(name, chunk, taskOptions, true).future,
+      waitForRoom: () => this.waitForRoom(),
+    });
+  }
+
+  shutdown(options: ShutdownOptions = {}): Promise<void> {
+    const { wait = true, cancelFutures = false } = options;
+    if (cancelFutures) this.cancelQueued(new CancelledError("the executor shut down before the task started"));
+    if (!this.#shutdown) {
+      this.#closed = true;
+      this.#shutdown = this.close(cancelFutures);
+    }
+    if (wait) return this.#shutdown;
+    // Not waiting: the pool still drains and closes in the background; a failure there has no
+    // one to report to, and must not become an unhandled rejection.
+    this.#shutdown.catch(() => undefined);
+    return Promise.resolve();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown({ wait: true });
+  }
+
+  stats(): ExecutorStats {
+    return this.statsRecorder.snapshot(this.kind, this.liveCounts());
+  }
+
+  /** Creates and enqueues a task; throws ShutdownError or QueueFullError synchronously. */
+  protected submitRecord(name: string, args: unknown[], options: TaskOptions | undefined, chunk: boolean): TaskRecord {
+    if (this.#closed) throw new ShutdownError();
+    if (typeof name !== "string" || name === "") {
+      throw new InvalidArgumentError(`the task name must be a non-empty string, got ${String(name)}`);
+    }
+    if (this.queuedCount() >= this.maxQueue) throw new QueueFullError(this.maxQueue);
+    const timeout = options ? checkTimeout(options.timeout, `submit("${name}")`) : undefined;
+    const origin: { stack?: string } = {};
+    Error.captureStackTrace(origin, this.submitRecord);
+    const [future, settler] = createFuture<unknown>(name);
+    const record: TaskRecord = {
+      id: nextTaskId++,
+      name,
+      args,
+      chunk,
+      future,
+      settler,
+      timeout,
+      transfer: options?.transfer,
+      origin,
+      state: "queued",
+      enqueuedAt: performance.now(),
+      timer: undefined,
+      detachSignal: undefined,
+    };
+    settler.setCancelHook((reason) => this.#cancel(record, reason));
+    this.statsRecorder.submitted++;
+    const signal = options?.signal;
+    if (signal) {
+      if (signal.aborted) {
+        this.#settleCancelled(record, new CancelledError(`task "${name}" was cancelled by its signal`, { cause: signal.reason }));
+        return record;
+      }
+      const onAbort = (): void => {
+        record.future.cancel(`task "${name}" was cancelled by its signal`);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      record.detachSignal = () => signal.removeEventListener("abort", onAbort);
+    }
+    this.enqueue(record);
+    return record;
+  }
+
+  /** Marks a task as started: starts its timeout clock. Returns false if it was cancelled. */
+  protected markStarted(record: TaskRecord): boolean {
+    if (!record.settler.start()) return false;
+    record.state = "running";
+    this.statsRecorder.queueWait.add(performance.now() - record.enqueuedAt);
+    if (record.timeout !== undefined) {
+      const timeout = record.timeout;
+      record.timer = setTimeout(() => {
+        const error = new TaskTimeoutError(`task "${record.name}" timed out after ${timeout} ms`, timeout);
+        if (this.#finish(record) && record.settler.reject(error)) {
+          this.statsRecorder.failed++;
+          this.abortRunning(record, error);
+        }
+      }, timeout);
+    }
+    return true;
+  }
+
+  /** Settles a task with its result. */
+  protected resolveTask(record: TaskRecord, value: unknown, runMs: number): void {
+    this.statsRecorder.ran(runMs);
+    if (this.#finish(record) && record.settler.resolve(value)) this.statsRecorder.completed++;
+  }
+
+  /** Settles a task with an error. */
+  protected rejectTask(record: TaskRecord, error: unknown, runMs?: number): void {
+    if (runMs !== undefined) this.statsRecorder.ran(runMs);
+    if (this.#finish(record) && record.settler.reject(error)) this.statsRecorder.failed++;
+  }
+
+  /** Cancels a task that has not started (queue removal is the subclass's job). */
+  protected cancelRecord(record: TaskRecord, error: CancelledError): void {
+    this.#settleCancelled(record, error);
+  }
+
+  #settleCancelled(record: TaskRecord, error: CancelledError): void {
+    if (this.#finish(record) && record.settler.cancel(error)) this.statsRecorder.cancelled++;
+  }
+
+  /** Clears a task's timer and signal; false if it was already done. */
+  #finish(record: TaskRecord): boolean {
+    if (record.state === "done") return false;
+    record.state = "done";
+    if (record.timer) clearTimeout(record.timer);
+    record.detachSignal?.();
+    return true;
+  }
+
+  #cancel(record: TaskRecord, error: CancelledError): boolean {
+    if (record.state === "done") return false;
+    const wasRunning = record.state === "running";
+    if (!wasRunning) this.removeQueued(record);
+    this.#settleCancelled(record, error);
+    if (wasRunning) this.abortRunning(record, error);
+    return true;
+  }
+
+  /** The map buffer when the caller gives none (a function is asked again as the map goes). */
+  protected abstract defaultMapBuffer(): number | (() => number);
+  /** The map chunk size for `"auto"` or none (a function is asked again before each chunk). */
+  protected defaultChunksize(): number | (() => number) {
+    return 1;
+  }
+  /** Puts a new task in line (the record is `queued`). */
+  protected abstract enqueue(record: TaskRecord): void;
+  /** Takes a queued task out of line (it is being cancelled). */
+  protected abstract removeQueued(record: TaskRecord): void;
+  /** Stops a running task that has already been settled (cancelled or timed out). */
+  protected abstract abortRunning(record: TaskRecord, reason: Error): void;
+  /** Cancels every task that has not started. */
+  protected abstract cancelQueued(error: CancelledError): void;
+  /** Tasks waiting to start (for maxQueue). */
+  protected abstract queuedCount(): number;
+  /** Resolves when the queue has room again (map's backpressure under maxQueue). */
+  protected abstract waitForRoom(): Promise<void>;
+  /** Drains (or cancels) and releases every resource; called once. */
+  protected abstract close(cancelFutures: boolean): Promise<void>;
+  protected abstract liveCounts(): { workers: number; queued: number; running: number; capacity: number };
+}

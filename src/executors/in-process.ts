@@ -1,0 +1,157 @@
+/**
+ * Executors that run tasks on this thread's event loop: no serialization, arguments and results
+ * are passed by reference, errors arrive as the very objects thrown. A running task cannot be
+ * stopped from outside here: cancel and timeout settle its future at once and abort its signal,
+ * and its slot stays taken until the task really returns, so the concurrency bound holds.
+ */
+import { CancelledError, WorkerStartError } from "../errors.js";
+import { findTask, loadTaskModule, type LoadedModule } from "../protocol/task-module.js";
+import { runInTaskContext } from "../task.js";
+import type { ExecutorOptions } from "../types.js";
+import { ExecutorBase, type TaskRecord } from "./base.js";
+import { Deque } from "./deque.js";
+import { PartialChunkError } from "./map.js";
+
+export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
+  readonly #concurrency: number;
+  #module: Promise<LoadedModule> | undefined;
+  readonly #queue = new Deque<TaskRecord>();
+  /** Queued and not cancelled (cancelled records stay in the deque until #pump skips them). */
+  #queuedLive = 0;
+  #running = 0;
+  #pumpScheduled = false;
+  readonly #controllers = new Map<TaskRecord, AbortController>();
+  #roomWaiters: Array<() => void> = [];
+  #idleWaiters: Array<() => void> = [];
+
+  constructor(module: URL | string, options: ExecutorOptions, concurrency: number) {
+    super(module, options);
+    this.#concurrency = concurrency;
+  }
+
+  protected get concurrency(): number {
+    return this.#concurrency;
+  }
+
+  #loadModule(): Promise<LoadedModule> {
+    this.#module ??= (async () => {
+      let module: LoadedModule;
+      try {
+        module = await loadTaskModule(this.moduleUrl);
+      } catch (error) {
+        throw new WorkerStartError(`could not load the task module ${this.moduleUrl}`, { cause: error });
+      }
+      if (this.initializer !== undefined) {
+        try {
+          await findTask(module, this.initializer)(...this.initArgs);
+        } catch (error) {
+          throw new WorkerStartError(`the initializer "${this.initializer}" failed`, { cause: error });
+        }
+      }
+      return module;
+    })();
+    return this.#module;
+  }
+
+  protected enqueue(record: TaskRecord): void {
+    this.#queue.push(record);
+    this.#queuedLive++;
+    // Start on a microtask, never inside submit(): the caller gets its future before any task
+    // code runs, as with the pools.
+    this.#schedulePump();
+  }
+
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    queueMicrotask(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    while (this.#running < this.#concurrency && this.#queue.size > 0) {
+      const record = this.#queue.shift()!;
+      if (record.state !== "done") this.#queuedLive--;
+      if (record.state === "done" || !this.markStarted(record)) continue;
+      this.#running++;
+      void this.#run(record);
+    }
+    if (this.#queuedLive < this.maxQueue) this.#notify("room");
+    if (this.#running === 0 && this.#queue.size === 0) this.#notify("idle");
+  }
+
+  async #run(record: TaskRecord): Promise<void> {
+    const controller = new AbortController();
+    this.#controllers.set(record, controller);
+    const start = performance.now();
+    try {
+      const module = await this.#loadModule();
+      const fn = findTask(module, record.name);
+      let value: unknown;
+      if (record.chunk) {
+        const values: unknown[] = [];
+        for (const input of record.args) {
+          try {
+            values.push(await runInTaskContext({ name: record.name, signal: controller.signal }, () => fn(input)));
+          } catch (error) {
+            throw new PartialChunkError(values, error);
+          }
+        }
+        value = values;
+      } else {
+        value = await runInTaskContext({ name: record.name, signal: controller.signal }, () => fn(...record.args));
+      }
+      this.resolveTask(record, value, performance.now() - start);
+    } catch (error) {
+      this.rejectTask(record, error, performance.now() - start);
+    } finally {
+      this.#controllers.delete(record);
+      this.#running--;
+      this.#pump();
+    }
+  }
+
+  protected removeQueued(_record: TaskRecord): void {
+    // Settled by the caller; #pump skips it when it reaches it.
+    this.#queuedLive--;
+  }
+
+  protected abortRunning(record: TaskRecord, reason: Error): void {
+    this.#controllers.get(record)?.abort(reason);
+  }
+
+  protected cancelQueued(error: CancelledError): void {
+    for (const record of this.#queue.drain()) if (record.state !== "done") this.cancelRecord(record, error);
+    this.#queuedLive = 0;
+    this.#schedulePump();
+  }
+
+  protected queuedCount(): number {
+    return this.#queuedLive;
+  }
+
+  protected waitForRoom(): Promise<void> {
+    if (this.#queuedLive < this.maxQueue) return Promise.resolve();
+    return new Promise((resolve) => this.#roomWaiters.push(resolve));
+  }
+
+  protected async close(): Promise<void> {
+    if (this.#running > 0 || this.#queue.size > 0) {
+      await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    }
+  }
+
+  #notify(what: "room" | "idle"): void {
+    const waiters = what === "room" ? this.#roomWaiters : this.#idleWaiters;
+    if (waiters.length === 0) return;
+    if (what === "room") this.#roomWaiters = [];
+    else this.#idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  protected liveCounts(): { workers: number; queued: number; running: number; capacity: number } {
+    return { workers: 1, queued: this.#queuedLive, running: this.#running, capacity: Math.min(this.#concurrency, 1e9) };
+  }
+}

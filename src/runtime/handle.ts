@@ -1,0 +1,40 @@
+/**
+ * The main side's view of one worker, thread or process alike (worker side: src/entry/). The
+ * pool (src/executors/pool.ts) owns the lifecycle; a handle only carries messages and reports
+ * the end of its worker exactly once.
+ */
+import type { MainMessage, WorkerMessage } from "../protocol/messages.js";
+import type { Transferable } from "../types.js";
+
+/** How a worker ended. */
+export interface WorkerExit {
+  exitCode: number | null;
+  signal: string | null;
+  /** The error that ended it, when the runtime reported one (thread 'error' event, spawn failure). */
+  error?: unknown;
+}
+
+/** Callbacks a handle reports to. */
+export interface HandleEvents {
+  message(message: WorkerMessage): void;
+  /** A message that broke the protocol: the pool kills the worker. */
+  invalid(problem: string): void;
+  exit(exit: WorkerExit): void;
+}
+
+export interface WorkerHandle {
+  /** Process id (process pool) or thread id (thread pool), for messages and tests. */
+  readonly id: number;
+  /** Sends a message; throws synchronously when it cannot be serialized. */
+  send(message: MainMessage, transfer?: readonly Transferable[]): void;
+  /** Ends the worker now (SIGKILL / terminate()); `exit` follows. */
+  kill(): void;
+  /** Whether the worker keeps this process alive: only while it holds tasks. */
+  setRef(ref: boolean): void;
+}
+
+/** Finds a built worker entry next to this file: `.ts` when running from source under tsx. */
+export function entryUrl(name: "thread" | "process"): URL {
+  const extension = import.meta.url.endsWith(".ts") ? "ts" : "js";
+  return new URL(`../entry/${name}.${extension}`, import.meta.url);
+}

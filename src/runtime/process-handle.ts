@@ -1,0 +1,70 @@
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { checkWorkerMessage, type MainMessage, type WorkerMessage } from "../protocol/messages.js";
+import { entryUrl, type HandleEvents, type WorkerHandle } from "./handle.js";
+
+export interface ProcessHandleOptions {
+  env?: Record<string, string | undefined>;
+  execArgv?: readonly string[];
+}
+
+/** A child process running src/entry/process.ts, talking over IPC with structured clone. */
+export class ProcessHandle implements WorkerHandle {
+  readonly #child: ChildProcess;
+  #exited = false;
+  #spawnError: unknown;
+  readonly id: number;
+
+  constructor(options: ProcessHandleOptions, events: HandleEvents) {
+    this.#child = fork(fileURLToPath(entryUrl("process")), [], {
+      // Inherit this process's loaders (tsx) and flags, then the pool's own.
+      execArgv: [...process.execArgv, ...(options.execArgv ?? [])],
+      env: options.env ?? process.env,
+      serialization: "advanced",
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    this.id = this.#child.pid ?? -1;
+    this.#child.on("message", (message: unknown) => {
+      const problem = checkWorkerMessage(message);
+      if (problem === undefined) events.message(message as WorkerMessage);
+      else events.invalid(problem);
+    });
+    this.#child.on("error", (error) => {
+      // Spawn failure or a failed kill/send; if the process never started, no 'exit' follows.
+      this.#spawnError = error;
+      if (this.#child.pid === undefined) this.#finish(events, null, null);
+    });
+    this.#child.on("exit", (exitCode, signal) => {
+      // Messages written just before exit may still be queued on the channel: let them arrive
+      // first, so a worker's last results (or its fatal report) are not lost.
+      setImmediate(() => this.#finish(events, exitCode, signal));
+    });
+  }
+
+  #finish(events: HandleEvents, exitCode: number | null, signal: NodeJS.Signals | null): void {
+    if (this.#exited) return;
+    this.#exited = true;
+    events.exit({ exitCode, signal, ...(this.#spawnError !== undefined && { error: this.#spawnError }) });
+  }
+
+  send(message: MainMessage): void {
+    if (!this.#child.connected) throw new Error("the worker process has disconnected");
+    this.#child.send(message);
+  }
+
+  kill(): void {
+    if (!this.#exited) this.#child.kill("SIGKILL");
+  }
+
+  setRef(ref: boolean): void {
+    // Both the process and its IPC channel hold the event loop open.
+    const channel = this.#child.channel as { ref?: () => void; unref?: () => void } | null | undefined;
+    if (ref) {
+      this.#child.ref();
+      channel?.ref?.();
+    } else {
+      this.#child.unref();
+      channel?.unref?.();
+    }
+  }
+}

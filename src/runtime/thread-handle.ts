@@ -1,0 +1,86 @@
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { checkWorkerMessage, type MainMessage, type WorkerMessage } from "../protocol/messages.js";
+import type { Transferable } from "../types.js";
+import { entryUrl, type HandleEvents, type WorkerHandle } from "./handle.js";
+
+/**
+ * The code a worker thread starts with. Node 20 does not apply `--import` loaders (tsx) to
+ * worker threads, so when TypeScript must be loaded (concur run from source, or a `.ts` task
+ * module) the worker registers tsx itself before importing the entry.
+ */
+function bootstrap(moduleUrl: string): string {
+  const entry = entryUrl("thread").href;
+  const needsTsx = entry.endsWith(".ts") || /\.[mc]?ts$/.test(new URL(moduleUrl).pathname) || usesTsx();
+  const tsx = needsTsx ? resolveTsx(moduleUrl) : undefined;
+  const load = `import(${JSON.stringify(entry)})`;
+  return tsx === undefined ? load : `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return ${load}; })`;
+}
+
+function usesTsx(): boolean {
+  return process.execArgv.some((arg) => arg.includes("tsx"));
+}
+
+function resolveTsx(moduleUrl: string): string | undefined {
+  try {
+    return import.meta.resolve("tsx/esm/api");
+  } catch {
+    try {
+      return pathToFileURL(createRequire(moduleUrl).resolve("tsx/esm/api")).href;
+    } catch {
+      return undefined; // the worker will report the .ts file it cannot load
+    }
+  }
+}
+
+export interface ThreadHandleOptions {
+  moduleUrl: string;
+  env?: Record<string, string | undefined>;
+  resourceLimits?: ConstructorParameters<typeof Worker>[1] extends infer O
+    ? O extends { resourceLimits?: infer R }
+      ? R
+      : never
+    : never;
+}
+
+/** A worker thread running src/entry/thread.ts. */
+export class ThreadHandle implements WorkerHandle {
+  readonly #worker: Worker;
+  #error: unknown;
+  readonly id: number;
+
+  constructor(options: ThreadHandleOptions, events: HandleEvents) {
+    this.#worker = new Worker(bootstrap(options.moduleUrl), {
+      eval: true,
+      ...(options.env && { env: options.env }),
+      ...(options.resourceLimits && { resourceLimits: options.resourceLimits }),
+    });
+    this.id = this.#worker.threadId;
+    this.#worker.on("message", (message: unknown) => {
+      const problem = checkWorkerMessage(message);
+      if (problem === undefined) events.message(message as WorkerMessage);
+      else events.invalid(problem);
+    });
+    // 'error' (uncaught exception, out of memory) always precedes 'exit' for the same worker.
+    this.#worker.on("error", (error) => {
+      this.#error = error;
+    });
+    this.#worker.on("exit", (exitCode) => {
+      events.exit({ exitCode, signal: null, ...(this.#error !== undefined && { error: this.#error }) });
+    });
+  }
+
+  send(message: MainMessage, transfer?: readonly Transferable[]): void {
+    this.#worker.postMessage(message, transfer as never);
+  }
+
+  kill(): void {
+    void this.#worker.terminate();
+  }
+
+  setRef(ref: boolean): void {
+    if (ref) this.#worker.ref();
+    else this.#worker.unref();
+  }
+}

@@ -1,0 +1,102 @@
+/** Python's `as_completed` and `wait`, for concur futures. */
+import { InvalidArgumentError, WaitTimeoutError } from "./errors.js";
+import type { Future } from "./future.js";
+
+/** When `wait` returns. */
+export type ReturnWhen = "FIRST_COMPLETED" | "FIRST_EXCEPTION" | "ALL_COMPLETED";
+
+/**
+ * Yields the futures as they complete (done, failed or cancelled), whatever their order.
+ * Throws `WaitTimeoutError` if they are not all done within `timeout` milliseconds.
+ *
+ * Written as a plain async iterator, not an async generator: a generator would await each
+ * yielded Future (it is thenable) and hand out its value instead of the future itself.
+ * @example for await (const future of asCompleted(futures)) console.log(await future);
+ */
+export function asCompleted<T>(
+  futures: Iterable<Future<T>>,
+  options: { timeout?: number } = {},
+): AsyncIterableIterator<Future<T>> {
+  const pending = new Set(futures);
+  const finished: Future<T>[] = [];
+  let wake: (() => void) | undefined;
+  for (const future of pending) {
+    future.addDoneCallback(() => {
+      finished.push(future);
+      wake?.();
+    });
+  }
+  const { timeout } = options;
+  const deadline = timeout === undefined ? undefined : performance.now() + timeout;
+  const iterator: AsyncIterableIterator<Future<T>> = {
+    async next(): Promise<IteratorResult<Future<T>>> {
+      if (pending.size === 0) return { done: true, value: undefined };
+      if (finished.length === 0) {
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          await new Promise<void>((resolve, reject) => {
+            wake = resolve;
+            if (deadline !== undefined) {
+              const left = Math.max(0, deadline - performance.now());
+              timer = setTimeout(() => {
+                reject(new WaitTimeoutError(`${pending.size} of the futures were not done within ${timeout} ms`, timeout!));
+              }, left);
+            }
+          });
+        } finally {
+          wake = undefined;
+          clearTimeout(timer);
+        }
+      }
+      const future = finished.shift()!;
+      pending.delete(future);
+      return { done: false, value: future };
+    },
+    async return(): Promise<IteratorResult<Future<T>>> {
+      pending.clear();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}
+
+/**
+ * Waits until the futures meet `returnWhen` (or `timeout` passes) and splits them into done and
+ * not done. Never throws for a failed task: inspect the futures.
+ */
+export async function wait<T>(
+  futures: Iterable<Future<T>>,
+  options: { returnWhen?: ReturnWhen; timeout?: number } = {},
+): Promise<{ done: Set<Future<T>>; notDone: Set<Future<T>> }> {
+  const { returnWhen = "ALL_COMPLETED", timeout } = options;
+  if (!["FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED"].includes(returnWhen)) {
+    throw new InvalidArgumentError(`returnWhen must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, got ${String(returnWhen)}`);
+  }
+  const all = [...futures];
+  const failed = (f: Future<T>): boolean => f.state === "rejected" || f.state === "cancelled";
+  const satisfied = (): boolean => {
+    const doneCount = all.filter((f) => f.done()).length;
+    if (doneCount === all.length) return true;
+    if (returnWhen === "FIRST_COMPLETED") return doneCount > 0;
+    if (returnWhen === "FIRST_EXCEPTION") return all.some(failed);
+    return false;
+  };
+  if (!satisfied()) {
+    await new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const check = (): void => {
+        if (satisfied()) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      if (timeout !== undefined) timer = setTimeout(resolve, timeout);
+      for (const future of all) future.addDoneCallback(check);
+    });
+  }
+  const done = new Set(all.filter((f) => f.done()));
+  return { done, notDone: new Set(all.filter((f) => !done.has(f))) };
+}
