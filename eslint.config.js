@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "**/*.html", "python/**"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "**/*.html", "python/**", "tmp/**"] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

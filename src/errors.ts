@@ -22,7 +22,11 @@ export class ConcurError extends Error {
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasCode(value, this === ConcurError ? undefined : codeOf(this));
+    if (this === ConcurError) return hasCode(value, undefined);
+    const code = codeOf(this);
+    // A subclass concur does not know (a user's, or another package's) keeps plain instanceof.
+    if (code === undefined) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return hasCode(value, code);
   }
 }
 
@@ -110,7 +114,9 @@ export class TaskNotFoundError extends ConcurError {
     super(
       "ERR_TASK_NOT_FOUND",
       `task "${task}" is not an exported function of ${moduleUrl}` +
-        (available.length > 0 ? ` (exported functions: ${available.join(", ")})` : " (it exports no functions)"),
+        (available.length > 0
+          ? ` (exported functions: ${available.join(", ")})`
+          : " (it exports no functions)"),
     );
     this.task = task;
   }

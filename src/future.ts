@@ -3,10 +3,28 @@ import { CancelledError, WaitTimeoutError } from "./errors.js";
 /** Where a future is in its life. */
 export type FutureState = "pending" | "running" | "fulfilled" | "rejected" | "cancelled";
 
-/** What the executor does when a future is cancelled; returns false if it could not cancel. */
-export type CancelHook = (reason: CancelledError) => boolean;
+/** The executor behind a future: asked to cancel the task; returns false if it could not. */
+export interface FutureOwner {
+  cancelFuture(token: unknown, reason: CancelledError): boolean;
+}
 
-const SETTLER = Symbol("concur.settler");
+/**
+ * @internal What an executor may do to the futures it creates. Plain functions, set up once in
+ * Future's static block (they reach its #private state), so no closures are made per task.
+ */
+export interface FutureInternals {
+  /** pending → running; false if it was already cancelled. */
+  start(future: Future<unknown>): boolean;
+  resolve(future: Future<unknown>, value: unknown): boolean;
+  reject(future: Future<unknown>, error: unknown): boolean;
+  cancel(future: Future<unknown>, error: CancelledError): boolean;
+  /** Who to ask when the future is cancelled, and the token to give back (the task record). */
+  bind(future: Future<unknown>, owner: FutureOwner, token: unknown): void;
+}
+// Assigned by Future's static block, which runs when the class is defined (declared above it,
+// so the block does not hit the temporal dead zone).
+// eslint-disable-next-line prefer-const
+export let futureInternals: FutureInternals;
 
 /**
  * The eventual result of a task, as Python's `concurrent.futures.Future`, and awaitable.
@@ -14,20 +32,24 @@ const SETTLER = Symbol("concur.settler");
  * A future holds no Promise until something awaits it: a rejected future nobody awaits is not an
  * unhandled rejection (as in Python), and submitting 100,000 tasks allocates no promises.
  */
-export class Future<T> implements PromiseLike<T> {
+export class Future<T> implements Promise<T> {
   #state: FutureState = "pending";
   #value: T | undefined;
   #error: unknown;
-  #callbacks: Array<(future: Future<T>) => void> | undefined;
-  #cancelHook: CancelHook | undefined;
+  // Typed loosely on purpose: a T in a parameter position would make Future invariant, and a
+  // Future<never> (a task that only throws) could not sit in a list with a Future<number>.
+
+  #callbacks: Array<(future: Future<any>) => void> | undefined;
+  // The owner and its token for this task, instead of a closure per future: submit stays cheap.
+  #owner: FutureOwner | undefined;
+  #token: unknown;
   #promise: Promise<T> | undefined;
 
   /** The task's name, for messages. */
   readonly task: string;
 
-  constructor(task: string, cancelHook?: CancelHook) {
+  constructor(task: string) {
     this.task = task;
-    this.#cancelHook = cancelHook;
   }
 
   /** True once the future has a result, an error, or was cancelled. */
@@ -59,7 +81,7 @@ export class Future<T> implements PromiseLike<T> {
     if (this.#state === "cancelled") return true;
     if (this.done()) return false;
     const error = new CancelledError(reason ?? `task "${this.task}" was cancelled`);
-    if (this.#cancelHook && !this.#cancelHook(error)) return false;
+    if (this.#owner && !this.#owner.cancelFuture(this.#token, error)) return false;
     // The hook normally settles through the settler; settle here if it did not.
     if (!this.done()) this.#settle("cancelled", undefined, error);
     return true;
@@ -111,6 +133,15 @@ export class Future<T> implements PromiseLike<T> {
     return this.#toPromise().then(onFulfilled, onRejected);
   }
 
+  /** As `Promise.prototype.finally`. */
+  finally(onFinally?: (() => void) | null): Promise<T> {
+    return this.#toPromise().finally(onFinally);
+  }
+
+  get [Symbol.toStringTag](): string {
+    return "Future";
+  }
+
   /** As `Promise.prototype.catch`. */
   catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
     return this.#toPromise().catch(onRejected);
@@ -136,7 +167,8 @@ export class Future<T> implements PromiseLike<T> {
     this.#state = state;
     this.#value = value;
     this.#error = error;
-    this.#cancelHook = undefined;
+    this.#owner = undefined;
+    this.#token = undefined;
     const callbacks = this.#callbacks;
     this.#callbacks = undefined;
     if (callbacks) {
@@ -154,43 +186,27 @@ export class Future<T> implements PromiseLike<T> {
     return true;
   }
 
-  /** @internal The executor's handle to drive this future. */
-  static [SETTLER]<T>(future: Future<T>): FutureSettler<T> {
-    return {
-      start: () => {
+  static {
+    futureInternals = {
+      start: (future) => {
         if (future.#state !== "pending") return false;
         future.#state = "running";
         return true;
       },
-      resolve: (value: T) => future.#settle("fulfilled", value, undefined),
-      reject: (error: unknown) => future.#settle("rejected", undefined, error),
-      cancel: (error: CancelledError) => future.#settle("cancelled", undefined, error),
-      setCancelHook: (hook: CancelHook | undefined) => {
-        if (!future.done()) future.#cancelHook = hook;
+      resolve: (future, value) => future.#settle("fulfilled", value, undefined),
+      reject: (future, error) => future.#settle("rejected", undefined, error),
+      cancel: (future, error) => future.#settle("cancelled", undefined, error),
+      bind: (future, owner, token) => {
+        future.#owner = owner;
+        future.#token = token;
       },
     };
   }
 }
 
-/** @internal What an executor may do to a future it created. */
-export interface FutureSettler<T> {
-  /** pending → running; false if it was already cancelled. */
-  start(): boolean;
-  resolve(value: T): boolean;
-  reject(error: unknown): boolean;
-  cancel(error: CancelledError): boolean;
-  setCancelHook(hook: CancelHook | undefined): void;
-}
-
-/** @internal Creates a future together with its settler. */
-export function createFuture<T>(task: string, cancelHook?: CancelHook): [Future<T>, FutureSettler<T>] {
-  const future = new Future<T>(task, cancelHook);
-  return [future, Future[SETTLER](future)];
-}
-
 /** A future already settled with `value`: handy in tests and adapters. */
 export function resolvedFuture<T>(task: string, value: T): Future<T> {
-  const [future, settler] = createFuture<T>(task);
-  settler.resolve(value);
+  const future = new Future<T>(task);
+  futureInternals.resolve(future, value);
   return future;
 }

@@ -13,12 +13,20 @@ export interface TaskContext {
   readonly name: string;
 }
 
-// Keyed on a global symbol so that two copies of concur (a bundled one and a linked one, say)
-// still share one store: the executor that runs the task and the task that asks may differ.
+// Kept on a global symbol so that two copies of concur (a bundled one and a linked one, say)
+// share it: the executor that runs the task and the task that asks may come from different copies.
 const KEY = Symbol.for("concur.taskContext");
-type Holder = { [KEY]?: AsyncLocalStorage<TaskContext> };
-const holder = globalThis as Holder;
-const storage: AsyncLocalStorage<TaskContext> = (holder[KEY] ??= new AsyncLocalStorage<TaskContext>());
+interface Shared {
+  /** In-process executors interleave tasks on one thread, so they need async context. */
+  storage: AsyncLocalStorage<TaskContext>;
+  /**
+   * A worker runs one task at a time, so a plain slot is enough there, and it avoids enabling
+   * async hooks (which tax every promise) in workers.
+   */
+  serial: TaskContext | undefined;
+}
+const holder = globalThis as { [KEY]?: Shared };
+const shared: Shared = (holder[KEY] ??= { storage: new AsyncLocalStorage<TaskContext>(), serial: undefined });
 
 const neverAborted = new AbortController().signal;
 
@@ -32,15 +40,41 @@ const neverAborted = new AbortController().signal;
  * }
  */
 export function taskSignal(): AbortSignal {
-  return storage.getStore()?.signal ?? neverAborted;
+  return (shared.storage.getStore() ?? shared.serial)?.signal ?? neverAborted;
 }
 
 /** The context of the running task, or undefined outside a task. */
 export function currentTask(): TaskContext | undefined {
-  return storage.getStore();
+  return shared.storage.getStore() ?? shared.serial;
 }
 
-/** @internal Runs `fn` as the task `context` (used by every executor's task runner). */
+/** @internal Runs `fn` as the task `context` (in-process executors: tasks interleave). */
 export function runInTaskContext<R>(context: TaskContext, fn: () => R): R {
-  return storage.run(context, fn);
+  return shared.storage.run(context, fn);
+}
+
+/** @internal Marks `context` as the task running now, for runners that run one task at a time. */
+export function setSerialTask(context: TaskContext | undefined): void {
+  shared.serial = context;
+}
+
+/**
+ * @internal A task's context whose AbortController is made only if the task asks for its
+ * signal: most tasks never do, and an AbortController per task is measurable at 100k tasks/s.
+ */
+export class LazyTaskContext implements TaskContext {
+  #controller: AbortController | undefined;
+  #reason: unknown;
+  constructor(readonly name: string) {}
+
+  get signal(): AbortSignal {
+    this.#controller ??= new AbortController();
+    if (this.#reason !== undefined && !this.#controller.signal.aborted) this.#controller.abort(this.#reason);
+    return this.#controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    this.#reason ??= reason ?? new Error(`task "${this.name}" was aborted`);
+    this.#controller?.abort(this.#reason);
+  }
 }

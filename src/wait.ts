@@ -13,12 +13,12 @@ export type ReturnWhen = "FIRST_COMPLETED" | "FIRST_EXCEPTION" | "ALL_COMPLETED"
  * yielded Future (it is thenable) and hand out its value instead of the future itself.
  * @example for await (const future of asCompleted(futures)) console.log(await future);
  */
-export function asCompleted<T>(
-  futures: Iterable<Future<T>>,
+export function asCompleted<F extends Future<unknown>>(
+  futures: Iterable<F>,
   options: { timeout?: number } = {},
-): AsyncIterableIterator<Future<T>> {
+): AsyncIterableIterator<F> {
   const pending = new Set(futures);
-  const finished: Future<T>[] = [];
+  const finished: F[] = [];
   let wake: (() => void) | undefined;
   for (const future of pending) {
     future.addDoneCallback(() => {
@@ -28,8 +28,8 @@ export function asCompleted<T>(
   }
   const { timeout } = options;
   const deadline = timeout === undefined ? undefined : performance.now() + timeout;
-  const iterator: AsyncIterableIterator<Future<T>> = {
-    async next(): Promise<IteratorResult<Future<T>>> {
+  const iterator: AsyncIterableIterator<F> = {
+    async next(): Promise<IteratorResult<F>> {
       if (pending.size === 0) return { done: true, value: undefined };
       if (finished.length === 0) {
         let timer: NodeJS.Timeout | undefined;
@@ -39,7 +39,12 @@ export function asCompleted<T>(
             if (deadline !== undefined) {
               const left = Math.max(0, deadline - performance.now());
               timer = setTimeout(() => {
-                reject(new WaitTimeoutError(`${pending.size} of the futures were not done within ${timeout} ms`, timeout!));
+                reject(
+                  new WaitTimeoutError(
+                    `${pending.size} of the futures were not done within ${timeout} ms`,
+                    timeout!,
+                  ),
+                );
               }, left);
             }
           });
@@ -52,7 +57,7 @@ export function asCompleted<T>(
       pending.delete(future);
       return { done: false, value: future };
     },
-    async return(): Promise<IteratorResult<Future<T>>> {
+    async return(): Promise<IteratorResult<F>> {
       pending.clear();
       return { done: true, value: undefined };
     },
@@ -67,16 +72,18 @@ export function asCompleted<T>(
  * Waits until the futures meet `returnWhen` (or `timeout` passes) and splits them into done and
  * not done. Never throws for a failed task: inspect the futures.
  */
-export async function wait<T>(
-  futures: Iterable<Future<T>>,
+export async function wait<F extends Future<unknown>>(
+  futures: Iterable<F>,
   options: { returnWhen?: ReturnWhen; timeout?: number } = {},
-): Promise<{ done: Set<Future<T>>; notDone: Set<Future<T>> }> {
+): Promise<{ done: Set<F>; notDone: Set<F> }> {
   const { returnWhen = "ALL_COMPLETED", timeout } = options;
   if (!["FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED"].includes(returnWhen)) {
-    throw new InvalidArgumentError(`returnWhen must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, got ${String(returnWhen)}`);
+    throw new InvalidArgumentError(
+      `returnWhen must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, got ${String(returnWhen)}`,
+    );
   }
   const all = [...futures];
-  const failed = (f: Future<T>): boolean => f.state === "rejected" || f.state === "cancelled";
+  const failed = (f: F): boolean => f.state === "rejected" || f.state === "cancelled";
   const satisfied = (): boolean => {
     const doneCount = all.filter((f) => f.done()).length;
     if (doneCount === all.length) return true;

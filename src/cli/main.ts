@@ -30,7 +30,9 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
       process.stderr.write(`concur: ${error.message}\n(run with --help for usage)\n`);
       return exitCodes.usage;
     }
-    process.stderr.write(`concur: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `concur: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return exitCodes.failure;
   }
 }

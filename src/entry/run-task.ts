@@ -18,7 +18,7 @@ import {
 } from "../protocol/messages.js";
 import { serializeError } from "../protocol/serialize-error.js";
 import { findTask, loadTaskModule, type LoadedModule } from "../protocol/task-module.js";
-import { runInTaskContext, type TaskContext } from "../task.js";
+import { LazyTaskContext, setSerialTask } from "../task.js";
 
 /** How a worker talks to its main side. */
 export interface Transport {
@@ -30,24 +30,6 @@ export interface Transport {
 
 /** Results are flushed at the latest after this many, so a long batch still streams back. */
 const FLUSH_EVERY = 64;
-
-/** A task's context; the AbortController is made only if the task asks for its signal. */
-class RunningTask implements TaskContext {
-  #controller: AbortController | undefined;
-  #abortReason: unknown;
-  constructor(readonly name: string) {}
-
-  get signal(): AbortSignal {
-    this.#controller ??= new AbortController();
-    if (this.#abortReason !== undefined && !this.#controller.signal.aborted) this.#controller.abort(this.#abortReason);
-    return this.#controller.signal;
-  }
-
-  abort(): void {
-    this.#abortReason ??= new CancelledError(`task "${this.name}" was cancelled`);
-    this.#controller?.abort(this.#abortReason);
-  }
-}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
@@ -65,7 +47,7 @@ export class WorkerRuntime {
   #draining = false;
   #closing = false;
   #dropped = new Set<number>();
-  #current: { id: number; context: RunningTask } | undefined;
+  #current: { id: number; context: LazyTaskContext } | undefined;
   #outbox: TaskOutcome[] = [];
   #outboxNames: string[] = [];
 
@@ -92,8 +74,11 @@ export class WorkerRuntime {
         if (!this.#draining && this.#module) void this.#drain();
         return;
       case "abort":
-        if (this.#current?.id === message.id) this.#current.context.abort();
-        else if (this.#isQueued(message.id)) this.#dropped.add(message.id);
+        if (this.#current?.id === message.id) {
+          this.#current.context.abort(
+            new CancelledError(`task "${this.#current.context.name}" was cancelled`),
+          );
+        } else if (this.#isQueued(message.id)) this.#dropped.add(message.id);
         // else: it finished already; its result is on the way and the main side ignores it.
         return;
       case "release":
@@ -159,23 +144,29 @@ export class WorkerRuntime {
       if (this.#dropped.delete(task.id)) {
         this.#push(task.name, [task.id, Status.dropped, null, 0]);
       } else {
-        const context = new RunningTask(task.name);
+        const context = new LazyTaskContext(task.name);
         this.#current = { id: task.id, context };
+        setSerialTask(context);
         const start = performance.now();
         let outcome: TaskOutcome;
         try {
           const fn = findTask(module, task.name);
           if (task.chunk) {
-            outcome = await this.#runChunk(fn, task, context, start);
+            outcome = await this.#runChunk(fn, task, start);
           } else {
-            let value = runInTaskContext(context, () => fn(...task.args));
-            if (isThenable(value)) value = await value;
+            let value = fn(...task.args);
+            if (isThenable(value)) {
+              // Results finished so far must not wait behind a task that may take long.
+              this.#flush();
+              value = await value;
+            }
             outcome = [task.id, Status.ok, value, performance.now() - start];
           }
         } catch (error) {
           outcome = [task.id, Status.failed, serializeError(error), performance.now() - start];
         }
         this.#current = undefined;
+        setSerialTask(undefined);
         this.#push(task.name, outcome);
       }
       if (this.#outbox.length >= FLUSH_EVERY || this.#head >= this.#queue.length) this.#flush();
@@ -186,20 +177,20 @@ export class WorkerRuntime {
     if (this.#closing) this.#exit(0);
   }
 
-  async #runChunk(
-    fn: (...args: unknown[]) => unknown,
-    task: RunTask,
-    context: RunningTask,
-    start: number,
-  ): Promise<TaskOutcome> {
+  async #runChunk(fn: (...args: unknown[]) => unknown, task: RunTask, start: number): Promise<TaskOutcome> {
     const values: unknown[] = [];
     for (const input of task.args) {
       try {
-        let value = runInTaskContext(context, () => fn(input));
+        let value = fn(input);
         if (isThenable(value)) value = await value;
         values.push(value);
       } catch (error) {
-        return [task.id, Status.chunkFailed, { values, error: serializeError(error) }, performance.now() - start];
+        return [
+          task.id,
+          Status.chunkFailed,
+          { values, error: serializeError(error) },
+          performance.now() - start,
+        ];
       }
     }
     return [task.id, Status.ok, values, performance.now() - start];
@@ -233,7 +224,10 @@ export class WorkerRuntime {
         `the result of task "${name}" cannot be sent back to the main side: ${error instanceof Error ? error.message : String(error)}`,
         name,
       );
-      this.#transport.send({ t: "results", results: [[outcome[0], Status.failed, serializeError(replacement), outcome[3]]] });
+      this.#transport.send({
+        t: "results",
+        results: [[outcome[0], Status.failed, serializeError(replacement), outcome[3]]],
+      });
     }
   }
 

@@ -3,8 +3,14 @@
  * timeouts and signals, `map`, shutdown state and statistics. Backends only decide where a
  * task runs: they implement the abstract hooks at the bottom.
  */
-import { CancelledError, InvalidArgumentError, QueueFullError, ShutdownError, TaskTimeoutError } from "../errors.js";
-import { createFuture, type Future, type FutureSettler } from "../future.js";
+import {
+  CancelledError,
+  InvalidArgumentError,
+  QueueFullError,
+  ShutdownError,
+  TaskTimeoutError,
+} from "../errors.js";
+import { Future, futureInternals as settle, type FutureOwner } from "../future.js";
 import { toModuleUrl } from "../protocol/task-module.js";
 import type {
   Executor,
@@ -33,11 +39,10 @@ export interface TaskRecord {
   readonly args: unknown[];
   readonly chunk: boolean;
   readonly future: Future<unknown>;
-  readonly settler: FutureSettler<unknown>;
   readonly timeout: number | undefined;
   readonly transfer: readonly Transferable[] | undefined;
   /** Where it was submitted; formatted only if an error needs it (V8 formats stacks lazily). */
-  readonly origin: { stack?: string } | undefined;
+  readonly origin: { stack?: string };
   state: "queued" | "running" | "done";
   enqueuedAt: number;
   timer: NodeJS.Timeout | undefined;
@@ -45,11 +50,29 @@ export interface TaskRecord {
 }
 
 let nextTaskId = 1;
+/**
+ * Frames kept of the submitting stack. Capturing is paid on every submit (the frames are walked
+ * and held until the task settles), so keep the few that locate the caller.
+ */
+const SUBMIT_STACK_FRAMES = 4;
+const NO_ORIGIN: { stack?: string } = {};
+
+/** Captures the caller's stack above `above`; V8 formats it only if `.stack` is read. */
+function captureOrigin(above: (...args: never[]) => unknown): { stack?: string } {
+  const origin: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = SUBMIT_STACK_FRAMES;
+  Error.captureStackTrace(origin, above);
+  Error.stackTraceLimit = limit;
+  return origin;
+}
 
 function checkTimeout(timeout: unknown, where: string): number | undefined {
   if (timeout === undefined) return undefined;
   if (typeof timeout !== "number" || !(timeout > 0) || !Number.isFinite(timeout)) {
-    throw new InvalidArgumentError(`${where}: timeout must be a positive finite number of milliseconds, got ${String(timeout)}`);
+    throw new InvalidArgumentError(
+      `${where}: timeout must be a positive finite number of milliseconds, got ${String(timeout)}`,
+    );
   }
   return timeout;
 }
@@ -59,12 +82,14 @@ export function checkCount(name: string, value: unknown, fallback: number, allow
   if (value === undefined) return fallback;
   if (allowInfinity && value === Infinity) return Infinity;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new InvalidArgumentError(`${name} must be a positive integer${allowInfinity ? " or Infinity" : ""}, got ${String(value)}`);
+    throw new InvalidArgumentError(
+      `${name} must be a positive integer${allowInfinity ? " or Infinity" : ""}, got ${String(value)}`,
+    );
   }
   return value;
 }
 
-export abstract class ExecutorBase<M> implements Executor<M> {
+export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
   abstract readonly kind: ExecutorKind;
   /** The task module's URL, as a string. */
   readonly moduleUrl: string;
@@ -72,6 +97,7 @@ export abstract class ExecutorBase<M> implements Executor<M> {
   protected readonly maxQueue: number;
   protected readonly initializer: string | undefined;
   protected readonly initArgs: readonly unknown[];
+  readonly #captureStacks: boolean;
   #closed = false;
   #shutdown: Promise<void> | undefined;
 
@@ -79,10 +105,13 @@ export abstract class ExecutorBase<M> implements Executor<M> {
     this.moduleUrl = toModuleUrl(module);
     this.maxQueue = checkCount("maxQueue", options.maxQueue, Infinity, true);
     if (options.initializer !== undefined && typeof options.initializer !== "string") {
-      throw new InvalidArgumentError("initializer must be the name of an exported function of the task module");
+      throw new InvalidArgumentError(
+        "initializer must be the name of an exported function of the task module",
+      );
     }
     this.initializer = options.initializer;
     this.initArgs = options.initArgs ?? [];
+    this.#captureStacks = options.captureSubmitStack ?? true;
   }
 
   /** True once shutdown has begun. */
@@ -95,7 +124,8 @@ export abstract class ExecutorBase<M> implements Executor<M> {
   }
 
   with(options: TaskOptions): TaskSubmitter<M> {
-    if (typeof options !== "object" || options === null) throw new InvalidArgumentError("with() takes an options object");
+    if (typeof options !== "object" || options === null)
+      throw new InvalidArgumentError("with() takes an options object");
     checkTimeout(options.timeout, "with()");
     return {
       submit: <K extends TaskName<M>>(name: K, ...args: TaskArgs<M, K>) =>
@@ -111,24 +141,30 @@ export abstract class ExecutorBase<M> implements Executor<M> {
     if (this.#closed) throw new ShutdownError();
     checkTimeout(options.timeout, "map()");
     const taskOptions: TaskOptions = { ...(options.timeout !== undefined && { timeout: options.timeout }) };
+    // One submitting place for the whole map: its items all come from this call.
+    const origin = this.#captureStacks ? captureOrigin(this.map) : undefined;
     return mapTasks<TaskResult<M, K>>({
       inputs: inputs as Iterable<unknown> | AsyncIterable<unknown>,
       ordered: options.ordered ?? true,
-      buffer: options.buffer === undefined ? this.defaultMapBuffer() : checkCount("map() buffer", options.buffer, 1),
+      buffer:
+        options.buffer === undefined
+          ? this.defaultMapBuffer()
+          : checkCount("map() buffer", options.buffer, 1),
       chunksize:
         options.chunksize === "auto" || options.chunksize === undefined
           ? this.defaultChunksize()
           : checkCount("map() chunksize", options.chunksize, 1),
       signal: options.signal,
-      submitOne: (input) => this.submitRecord(name, [input], taskOptions, false).future,
-      submitChunk: (chunk) => this.submitRecord(name, chunk, taskOptions, true).future,
+      submitOne: (input) => this.submitRecord(name, [input], taskOptions, false, origin ?? NO_ORIGIN).future,
+      submitChunk: (chunk) => this.submitRecord(name, chunk, taskOptions, true, origin ?? NO_ORIGIN).future,
       waitForRoom: () => this.waitForRoom(),
     });
   }
 
   shutdown(options: ShutdownOptions = {}): Promise<void> {
     const { wait = true, cancelFutures = false } = options;
-    if (cancelFutures) this.cancelQueued(new CancelledError("the executor shut down before the task started"));
+    if (cancelFutures)
+      this.cancelQueued(new CancelledError("the executor shut down before the task started"));
     if (!this.#shutdown) {
       this.#closed = true;
       this.#shutdown = this.close(cancelFutures);
@@ -149,23 +185,27 @@ export abstract class ExecutorBase<M> implements Executor<M> {
   }
 
   /** Creates and enqueues a task; throws ShutdownError or QueueFullError synchronously. */
-  protected submitRecord(name: string, args: unknown[], options: TaskOptions | undefined, chunk: boolean): TaskRecord {
+  protected submitRecord(
+    name: string,
+    args: unknown[],
+    options: TaskOptions | undefined,
+    chunk: boolean,
+    shared?: { stack?: string },
+  ): TaskRecord {
     if (this.#closed) throw new ShutdownError();
     if (typeof name !== "string" || name === "") {
       throw new InvalidArgumentError(`the task name must be a non-empty string, got ${String(name)}`);
     }
     if (this.queuedCount() >= this.maxQueue) throw new QueueFullError(this.maxQueue);
     const timeout = options ? checkTimeout(options.timeout, `submit("${name}")`) : undefined;
-    const origin: { stack?: string } = {};
-    Error.captureStackTrace(origin, this.submitRecord);
-    const [future, settler] = createFuture<unknown>(name);
+    const origin = shared ?? (this.#captureStacks ? captureOrigin(this.submitRecord) : NO_ORIGIN);
+    const future = new Future<unknown>(name);
     const record: TaskRecord = {
       id: nextTaskId++,
       name,
       args,
       chunk,
       future,
-      settler,
       timeout,
       transfer: options?.transfer,
       origin,
@@ -174,12 +214,15 @@ export abstract class ExecutorBase<M> implements Executor<M> {
       timer: undefined,
       detachSignal: undefined,
     };
-    settler.setCancelHook((reason) => this.#cancel(record, reason));
+    settle.bind(future, this, record);
     this.statsRecorder.submitted++;
     const signal = options?.signal;
     if (signal) {
       if (signal.aborted) {
-        this.#settleCancelled(record, new CancelledError(`task "${name}" was cancelled by its signal`, { cause: signal.reason }));
+        this.#settleCancelled(
+          record,
+          new CancelledError(`task "${name}" was cancelled by its signal`, { cause: signal.reason }),
+        );
         return record;
       }
       const onAbort = (): void => {
@@ -194,14 +237,14 @@ export abstract class ExecutorBase<M> implements Executor<M> {
 
   /** Marks a task as started: starts its timeout clock. Returns false if it was cancelled. */
   protected markStarted(record: TaskRecord): boolean {
-    if (!record.settler.start()) return false;
+    if (!settle.start(record.future)) return false;
     record.state = "running";
     this.statsRecorder.queueWait.add(performance.now() - record.enqueuedAt);
     if (record.timeout !== undefined) {
       const timeout = record.timeout;
       record.timer = setTimeout(() => {
         const error = new TaskTimeoutError(`task "${record.name}" timed out after ${timeout} ms`, timeout);
-        if (this.#finish(record) && record.settler.reject(error)) {
+        if (this.#finish(record) && settle.reject(record.future, error)) {
           this.statsRecorder.failed++;
           this.abortRunning(record, error);
         }
@@ -213,13 +256,13 @@ export abstract class ExecutorBase<M> implements Executor<M> {
   /** Settles a task with its result. */
   protected resolveTask(record: TaskRecord, value: unknown, runMs: number): void {
     this.statsRecorder.ran(runMs);
-    if (this.#finish(record) && record.settler.resolve(value)) this.statsRecorder.completed++;
+    if (this.#finish(record) && settle.resolve(record.future, value)) this.statsRecorder.completed++;
   }
 
   /** Settles a task with an error. */
   protected rejectTask(record: TaskRecord, error: unknown, runMs?: number): void {
     if (runMs !== undefined) this.statsRecorder.ran(runMs);
-    if (this.#finish(record) && record.settler.reject(error)) this.statsRecorder.failed++;
+    if (this.#finish(record) && settle.reject(record.future, error)) this.statsRecorder.failed++;
   }
 
   /** Cancels a task that has not started (queue removal is the subclass's job). */
@@ -228,7 +271,7 @@ export abstract class ExecutorBase<M> implements Executor<M> {
   }
 
   #settleCancelled(record: TaskRecord, error: CancelledError): void {
-    if (this.#finish(record) && record.settler.cancel(error)) this.statsRecorder.cancelled++;
+    if (this.#finish(record) && settle.cancel(record.future, error)) this.statsRecorder.cancelled++;
   }
 
   /** Clears a task's timer and signal; false if it was already done. */
@@ -240,7 +283,9 @@ export abstract class ExecutorBase<M> implements Executor<M> {
     return true;
   }
 
-  #cancel(record: TaskRecord, error: CancelledError): boolean {
+  /** @internal Called by a future's `cancel()`; the token is its task record. */
+  cancelFuture(token: unknown, error: CancelledError): boolean {
+    const record = token as TaskRecord;
     if (record.state === "done") return false;
     const wasRunning = record.state === "running";
     if (!wasRunning) this.removeQueued(record);

@@ -30,12 +30,23 @@ export function createExecutor<M>(
     case "sequential":
       return new SequentialExecutor<M>(moduleUrl, rest);
     case "async":
-      return new AsyncExecutor<M>(moduleUrl, { ...rest, ...(workers !== undefined && { maxConcurrency: workers }) });
+      return new AsyncExecutor<M>(moduleUrl, {
+        ...rest,
+        ...(workers !== undefined && { maxConcurrency: workers }),
+      });
     case "thread":
-      return new ThreadPoolExecutor<M>(moduleUrl, { ...rest, ...(workers !== undefined && { maxWorkers: workers }) });
+      return new ThreadPoolExecutor<M>(moduleUrl, {
+        ...rest,
+        ...(workers !== undefined && { maxWorkers: workers }),
+      });
     case "process":
-      return new ProcessPoolExecutor<M>(moduleUrl, { ...rest, ...(workers !== undefined && { maxWorkers: workers }) });
+      return new ProcessPoolExecutor<M>(moduleUrl, {
+        ...rest,
+        ...(workers !== undefined && { maxWorkers: workers }),
+      });
     default:
-      throw new InvalidArgumentError(`unknown executor "${String(kind)}" (expected one of ${EXECUTOR_KINDS.join(", ")})`);
+      throw new InvalidArgumentError(
+        `unknown executor "${String(kind)}" (expected one of ${EXECUTOR_KINDS.join(", ")})`,
+      );
   }
 }

@@ -6,21 +6,28 @@
  */
 import { CancelledError, WorkerStartError } from "../errors.js";
 import { findTask, loadTaskModule, type LoadedModule } from "../protocol/task-module.js";
-import { runInTaskContext } from "../task.js";
+import { LazyTaskContext, runInTaskContext } from "../task.js";
 import type { ExecutorOptions } from "../types.js";
 import { ExecutorBase, type TaskRecord } from "./base.js";
 import { Deque } from "./deque.js";
 import { PartialChunkError } from "./map.js";
 
+/** Longest stretch of back-to-back tasks before the event loop gets a turn. */
+const YIELD_EVERY_MS = 10;
+
 export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
   readonly #concurrency: number;
   #module: Promise<LoadedModule> | undefined;
+  /** The module once loaded: tasks then start without an extra await. */
+  #loaded: LoadedModule | undefined;
   readonly #queue = new Deque<TaskRecord>();
   /** Queued and not cancelled (cancelled records stay in the deque until #pump skips them). */
   #queuedLive = 0;
   #running = 0;
   #pumpScheduled = false;
-  readonly #controllers = new Map<TaskRecord, AbortController>();
+  #yieldScheduled = false;
+  #lastYield = performance.now();
+  readonly #contexts = new Map<TaskRecord, LazyTaskContext>();
   #roomWaiters: Array<() => void> = [];
   #idleWaiters: Array<() => void> = [];
 
@@ -48,6 +55,7 @@ export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
           throw new WorkerStartError(`the initializer "${this.initializer}" failed`, { cause: error });
         }
       }
+      this.#loaded = module;
       return module;
     })();
     return this.#module;
@@ -70,6 +78,27 @@ export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
     });
   }
 
+  /**
+   * Starts the next task, but lets the event loop turn every YIELD_EVERY_MS: a chain of sync
+   * tasks runs entirely in microtasks, which would otherwise starve timers (task timeouts),
+   * IO and signal handlers (Ctrl-C) until the whole queue is done.
+   */
+  #pumpAfterTask(): void {
+    const now = performance.now();
+    if (now - this.#lastYield < YIELD_EVERY_MS) {
+      this.#pump();
+      return;
+    }
+    this.#lastYield = now;
+    if (this.#yieldScheduled) return;
+    this.#yieldScheduled = true;
+    setImmediate(() => {
+      this.#yieldScheduled = false;
+      this.#lastYield = performance.now();
+      this.#pump();
+    });
+  }
+
   #pump(): void {
     while (this.#running < this.#concurrency && this.#queue.size > 0) {
       const record = this.#queue.shift()!;
@@ -83,33 +112,33 @@ export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
   }
 
   async #run(record: TaskRecord): Promise<void> {
-    const controller = new AbortController();
-    this.#controllers.set(record, controller);
+    const context = new LazyTaskContext(record.name);
+    this.#contexts.set(record, context);
     const start = performance.now();
     try {
-      const module = await this.#loadModule();
+      const module = this.#loaded ?? (await this.#loadModule());
       const fn = findTask(module, record.name);
       let value: unknown;
       if (record.chunk) {
         const values: unknown[] = [];
         for (const input of record.args) {
           try {
-            values.push(await runInTaskContext({ name: record.name, signal: controller.signal }, () => fn(input)));
+            values.push(await runInTaskContext(context, () => fn(input)));
           } catch (error) {
             throw new PartialChunkError(values, error);
           }
         }
         value = values;
       } else {
-        value = await runInTaskContext({ name: record.name, signal: controller.signal }, () => fn(...record.args));
+        value = await runInTaskContext(context, () => fn(...record.args));
       }
       this.resolveTask(record, value, performance.now() - start);
     } catch (error) {
       this.rejectTask(record, error, performance.now() - start);
     } finally {
-      this.#controllers.delete(record);
+      this.#contexts.delete(record);
       this.#running--;
-      this.#pump();
+      this.#pumpAfterTask();
     }
   }
 
@@ -119,7 +148,7 @@ export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
   }
 
   protected abortRunning(record: TaskRecord, reason: Error): void {
-    this.#controllers.get(record)?.abort(reason);
+    this.#contexts.get(record)?.abort(reason);
   }
 
   protected cancelQueued(error: CancelledError): void {
@@ -152,6 +181,11 @@ export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
   }
 
   protected liveCounts(): { workers: number; queued: number; running: number; capacity: number } {
-    return { workers: 1, queued: this.#queuedLive, running: this.#running, capacity: Math.min(this.#concurrency, 1e9) };
+    return {
+      workers: 1,
+      queued: this.#queuedLive,
+      running: this.#running,
+      capacity: Math.min(this.#concurrency, 1e9),
+    };
   }
 }

@@ -60,7 +60,8 @@ export async function* mapTasks<R>(plan: MapPlan): AsyncGenerator<R, void, undef
   let wake: (() => void) | undefined;
 
   const checkSignal = (): void => {
-    if (plan.signal?.aborted) throw new CancelledError("map() was cancelled by its signal", { cause: plan.signal.reason });
+    if (plan.signal?.aborted)
+      throw new CancelledError("map() was cancelled by its signal", { cause: plan.signal.reason });
   };
 
   const submit = async (inputs: unknown[]): Promise<Slot> => {
@@ -85,7 +86,9 @@ export async function* mapTasks<R>(plan: MapPlan): AsyncGenerator<R, void, undef
       const size = Math.max(1, Math.min(valueOf(plan.chunksize), room));
       const inputs: unknown[] = [];
       while (inputs.length < size) {
-        const next = asyncInputs ? await (iterator as AsyncIterator<unknown>).next() : (iterator as Iterator<unknown>).next();
+        const next = asyncInputs
+          ? await (iterator as AsyncIterator<unknown>).next()
+          : (iterator as Iterator<unknown>).next();
         if (next.done) {
           exhausted = true;
           break;

@@ -11,8 +11,20 @@
  * - a worker keeps this process alive (ref) only while it starts, holds tasks, or is closing.
  */
 import os from "node:os";
-import { CancelledError, NotSerializableError, ProtocolError, WorkerCrashedError, WorkerStartError } from "../errors.js";
-import { PROTOCOL_VERSION, Status, type RunTask, type TaskOutcome, type WorkerMessage } from "../protocol/messages.js";
+import {
+  CancelledError,
+  NotSerializableError,
+  ProtocolError,
+  WorkerCrashedError,
+  WorkerStartError,
+} from "../errors.js";
+import {
+  PROTOCOL_VERSION,
+  Status,
+  type RunTask,
+  type TaskOutcome,
+  type WorkerMessage,
+} from "../protocol/messages.js";
 import { deserializeError } from "../protocol/serialize-error.js";
 import type { HandleEvents, WorkerExit, WorkerHandle } from "../runtime/handle.js";
 import type { PoolOptions, Transferable } from "../types.js";
@@ -76,7 +88,10 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
     this.#idleTimeout = checkCount("idleTimeout", options.idleTimeout, Infinity, true);
     this.#cancelGrace = options.cancelGracePeriod ?? 200;
     this.#shutdownGrace = options.shutdownGracePeriod ?? 5000;
-    this.#prefetch = options.prefetch === "auto" || options.prefetch === undefined ? "auto" : checkCount("prefetch", options.prefetch, 1);
+    this.#prefetch =
+      options.prefetch === "auto" || options.prefetch === undefined
+        ? "auto"
+        : checkCount("prefetch", options.prefetch, 1);
   }
 
   /** Makes one worker (a thread or a process) reporting to `events`. */
@@ -152,7 +167,10 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
     if (this.#avgRunMs === undefined) return 1;
     // Two at least: the next task waits inside the worker while one runs, so no round trip is
     // lost between tasks; the tail is evened out by work stealing.
-    return Math.max(2, Math.min(MAX_PREFETCH, Math.ceil(PREFETCH_TARGET_MS / Math.max(this.#avgRunMs, 1e-4))));
+    return Math.max(
+      2,
+      Math.min(MAX_PREFETCH, Math.ceil(PREFETCH_TARGET_MS / Math.max(this.#avgRunMs, 1e-4))),
+    );
   }
 
   // ---- dispatch ---------------------------------------------------------------------------
@@ -196,7 +214,8 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
   #pickWorker(limit: number, exclusive: boolean): PoolWorker | undefined {
     let best: PoolWorker | undefined;
     for (const worker of this.#workers) {
-      if (worker.state !== "ready" || worker.exclusive || worker.assigned >= this.#maxTasksPerWorker) continue;
+      if (worker.state !== "ready" || worker.exclusive || worker.assigned >= this.#maxTasksPerWorker)
+        continue;
       const load = worker.inflight.size;
       if (exclusive ? load > 0 : load >= limit) continue;
       if (!best || load < best.inflight.size) best = worker;
@@ -222,7 +241,11 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
         const message = error instanceof Error ? error.message : String(error);
         this.rejectTask(
           record,
-          new NotSerializableError(`an argument of task "${record.name}" cannot be sent to a worker: ${message}`, record.name, { cause: error }),
+          new NotSerializableError(
+            `an argument of task "${record.name}" cannot be sent to a worker: ${message}`,
+            record.name,
+            { cause: error },
+          ),
         );
       }
     });
@@ -279,11 +302,19 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
         t: "init",
         v: PROTOCOL_VERSION,
         moduleUrl: this.moduleUrl,
-        ...(this.initializer !== undefined && { initializer: this.initializer, initArgs: [...this.initArgs] }),
+        ...(this.initializer !== undefined && {
+          initializer: this.initializer,
+          initArgs: [...this.initArgs],
+        }),
       });
     } catch (error) {
       if (worker.handle) worker.handle.kill();
-      this.#breakPool(new WorkerStartError(`could not start a worker: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+      this.#breakPool(
+        new WorkerStartError(
+          `could not start a worker: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        ),
+      );
       return;
     }
     this.#workers.add(worker);
@@ -320,16 +351,19 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
       this.#unassign(worker, record);
       const perInput = record.chunk ? ms / Math.max(1, record.args.length) : ms;
       this.#avgRunMs = this.#avgRunMs === undefined ? perInput : this.#avgRunMs * 0.8 + perInput * 0.2;
-      const stack = record.origin?.stack;
       switch (status) {
         case Status.ok:
           this.resolveTask(record, payload, ms);
           break;
         case Status.failed:
-          this.rejectTask(record, deserializeError(payload, stack), ms);
+          this.rejectTask(record, deserializeError(payload, submitStack(record)), ms);
           break;
         case Status.chunkFailed:
-          this.rejectTask(record, new PartialChunkError(payload.values, deserializeError(payload.error, stack)), ms);
+          this.rejectTask(
+            record,
+            new PartialChunkError(payload.values, deserializeError(payload.error, submitStack(record))),
+            ms,
+          );
           break;
         case Status.dropped:
           break;
@@ -383,7 +417,8 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
   #stealIfIdle(): void {
     if (this.#queuedLive > 0) return;
     let idle = 0;
-    for (const worker of this.#workers) if (worker.state === "ready" && worker.inflight.size === 0 && !worker.exclusive) idle++;
+    for (const worker of this.#workers)
+      if (worker.state === "ready" && worker.inflight.size === 0 && !worker.exclusive) idle++;
     if (idle === 0) return;
     for (const worker of this.#workers) {
       if (worker.releasing || worker.state !== "ready" || worker.inflight.size < 2) continue;
@@ -451,7 +486,11 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
   #onStartFailure(worker: PoolWorker, exit: WorkerExit): void {
     if (worker.startError !== undefined) {
       // The module failed to load or the initializer threw: it would fail again every time.
-      this.#breakPool(new WorkerStartError(`workers cannot start: ${describe(worker.startError)}`, { cause: worker.startError }));
+      this.#breakPool(
+        new WorkerStartError(`workers cannot start: ${describe(worker.startError)}`, {
+          cause: worker.startError,
+        }),
+      );
       return;
     }
     if (this.closed && this.#queuedLive === 0) return;
@@ -459,9 +498,12 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
     if (this.#startFailures >= MAX_START_FAILURES) {
       const how = exit.signal ? `signal ${exit.signal}` : `exit code ${String(exit.exitCode)}`;
       this.#breakPool(
-        new WorkerStartError(`workers exited during start-up ${this.#startFailures} times in a row (last: ${how})`, {
-          cause: worker.fatal ?? exit.error,
-        }),
+        new WorkerStartError(
+          `workers exited during start-up ${this.#startFailures} times in a row (last: ${how})`,
+          {
+            cause: worker.fatal ?? exit.error,
+          },
+        ),
       );
     }
   }
@@ -469,7 +511,12 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
   #breakPool(error: WorkerStartError): void {
     this.#broken ??= error;
     this.#failQueue(this.#broken);
-    for (const worker of this.#workers) if (worker.state === "starting") worker.handle.kill();
+    for (const worker of this.#workers) {
+      if (worker.state !== "starting") continue;
+      worker.state = "closing";
+      worker.handle.kill();
+      this.#updateRef(worker);
+    }
   }
 
   #failQueue(error: Error): void {
@@ -518,7 +565,11 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
     const exited = new Promise<void>((resolve) => this.#exitWaiters.push(resolve));
     for (const worker of this.#workers) {
       if (worker.state === "starting") {
+        // Closing, not starting: a 'ready' that was already on its way must not make it a
+        // ready (and unreferenced) worker, or nothing would hold the loop open until its exit.
+        worker.state = "closing";
         worker.handle.kill();
+        this.#updateRef(worker);
         continue;
       }
       if (worker.state === "ready") {
@@ -537,6 +588,9 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
       this.#updateRef(worker);
     }
     await exited;
+    // A child's process handle closes just after its 'exit' event: let it, so that nothing of
+    // the pool is left when shutdown resolves.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   #checkIdle(): void {
@@ -561,8 +615,15 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
   }
 }
 
+/** Formats the submitting stack: only for failures, because formatting a stack is costly. */
+function submitStack(record: TaskRecord): string | undefined {
+  return record.origin.stack?.replace(/^Error\n/, "");
+}
+
 function toRunTask(record: TaskRecord): RunTask {
-  return record.chunk ? { id: record.id, name: record.name, args: record.args, chunk: true } : { id: record.id, name: record.name, args: record.args };
+  return record.chunk
+    ? { id: record.id, name: record.name, args: record.args, chunk: true }
+    : { id: record.id, name: record.name, args: record.args };
 }
 
 function collectTransfer(records: TaskRecord[]): readonly Transferable[] | undefined {

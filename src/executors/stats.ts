@@ -21,7 +21,14 @@ class DurationWindow {
     if (n === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
     const sorted = this.#values.slice(0, n).sort();
     const at = (q: number): number => sorted[Math.min(n - 1, Math.floor(q * n))]!;
-    return { count: this.#total, mean: this.#sum / this.#total, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted[n - 1]! };
+    return {
+      count: this.#total,
+      mean: this.#sum / this.#total,
+      p50: at(0.5),
+      p90: at(0.9),
+      p99: at(0.99),
+      max: sorted[n - 1]!,
+    };
   }
 }
 
@@ -44,7 +51,10 @@ export class StatsRecorder {
     this.#busyMs += ms;
   }
 
-  snapshot(kind: ExecutorKind, live: { workers: number; queued: number; running: number; capacity: number }): ExecutorStats {
+  snapshot(
+    kind: ExecutorKind,
+    live: { workers: number; queued: number; running: number; capacity: number },
+  ): ExecutorStats {
     const elapsed = performance.now() - this.#createdAt;
     const capacity = Math.max(1, live.capacity);
     return {

@@ -4,7 +4,9 @@
  * `schema/bench-report.schema.json`; bump `BENCH_REPORT_VERSION` on any incompatible change.
  */
 
+/** The `schema` field of every report: what kind of document this is. */
 export const BENCH_REPORT_SCHEMA = "concur.bench-report" as const;
+/** The document's version: bumped on any incompatible change to the fields below. */
 export const BENCH_REPORT_VERSION = 1 as const;
 
 /** Which workload a cell measures: the seed's two tasks, or a user's own task. */
@@ -20,8 +22,13 @@ export type BenchExecutor = "sequential" | "async" | "thread" | "process";
 export interface BenchConfig {
   tasks: BenchTaskId[];
   executors: BenchExecutor[];
-  /** Worker counts tried for the pools (and concurrency for async). */
+  /**
+   * Worker counts tried for the pools: the union over tasks (see `workersByTask`). The async
+   * executor runs one cell per task with every input in flight at once; sequential runs once.
+   */
   workers: number[];
+  /** Worker counts per task, when they differ (by default IO tries more workers than cores). */
+  workersByTask?: Record<string, number[]>;
   warmupRuns: number;
   minRuns: number;
   maxRuns: number;
@@ -30,6 +37,8 @@ export interface BenchConfig {
   quick: boolean;
   /** How much CPU work one Task 2 run does. */
   size: {
+    /** The `--size` factor: 1 is the seed's full Task 2 (every record, multiplier 99). */
+    factor?: number;
     /** Records processed per run (all the letters' records at size 1). */
     records: number;
     /** The seed's multiplier `m` (99 in the seed). */
@@ -43,7 +52,15 @@ export interface BenchConfig {
     latency: string;
     embedded: boolean;
   };
-  python: { enabled: boolean; note?: string };
+  python: {
+    enabled: boolean;
+    /** Why Python rows are missing or differ (python3 not found, `--no-python`, a failure). */
+    note?: string;
+    /** Worker count of the Python pools, per task. */
+    workers?: { io: number; cpu: number };
+    /** Measured repetitions per Python cell. */
+    repetitions?: number;
+  };
   /** Set when a user's own module is benchmarked. */
   module?: { path: string; task: string; inputs: number };
   seed: number;
@@ -99,13 +116,18 @@ export interface CellResult {
   task: BenchTaskId;
   runtime: BenchRuntime;
   executor: BenchExecutor;
-  /** Workers (pools) or concurrency (async); 1 for sequential. */
+  /** Workers (pools) or concurrency (async: every input of a run at once); 1 for sequential. */
   workers: number;
   status: "ok" | "failed" | "interrupted";
   /** Why the cell failed, when it did. */
   error?: string;
   work: WorkUnit;
-  /** Pool creation to ready, per run, milliseconds (0 for in-process executors). */
+  /**
+   * Start-up, milliseconds, one entry per executor created (normally one per cell): from the
+   * executor's creation until `workers` no-op calls, submitted at once, have all returned (a pool
+   * boots workers in parallel for them; in-process executors only import the task module). For a
+   * user's task, whose module has no no-op, the calls are the task on its first input.
+   */
   startupMs: number[];
   /** Steady-state wall time per measured run, milliseconds. */
   samplesMs: number[];
@@ -113,6 +135,11 @@ export interface CellResult {
   startupStats: SampleStats | null;
   /** Median time per unit of work, milliseconds. */
   msPerUnit: number | null;
+  /**
+   * Median time per million inner-loop iterations (cpu only), milliseconds: the fair comparison
+   * between cells that processed different records (Python's subset against Node's set).
+   */
+  msPerMillionIterations?: number | null;
 }
 
 /** A cell against its task's sequential baseline (same runtime). */
@@ -123,7 +150,11 @@ export interface Comparison {
   baselineId: string;
   /** baseline median ÷ cell median; > 1 is faster. */
   speedup: number;
-  speedupCi95: { low: number; high: number };
+  /**
+   * Bounds from the two 95% intervals. `high` is null when unbounded: the cell's interval reaches
+   * 0 (a Student-t interval of very few, very spread runs).
+   */
+  speedupCi95: { low: number; high: number | null };
   /** False when the two intervals overlap: the difference may be noise. */
   significant: boolean;
 }
@@ -131,8 +162,14 @@ export interface Comparison {
 /** The answer for one task, in one sentence and in fields. */
 export interface Verdict {
   task: BenchTaskId;
+  /** Whose cells the verdict is about. @default "node" */
+  runtime?: BenchRuntime;
   winnerCellId: string | null;
   speedup: number | null;
+  /** The winner's speedup interval, when there is a winner. */
+  speedupCi95?: { low: number; high: number | null } | null;
+  /** False when the winner's lead over sequential is within noise. */
+  significant?: boolean;
   sentence: string;
 }
 
@@ -151,4 +188,9 @@ export interface BenchReport {
   verdicts: Verdict[];
   /** Hyperfine-style warnings: few runs, high spread, machine load above the core count. */
   warnings: string[];
+  /**
+   * Facts a reader needs to read the numbers right, e.g. that Python's CPU rows ran a subset of
+   * the records and are compared per unit of work.
+   */
+  notes?: string[];
 }

@@ -100,7 +100,8 @@ export function checkWorkerMessage(message: unknown): string | undefined {
       for (const outcome of message.results) if (!isOutcome(outcome)) return "results: a malformed outcome";
       return undefined;
     case "ready":
-      if (message.v !== PROTOCOL_VERSION) return `ready: protocol version ${String(message.v)}, expected ${PROTOCOL_VERSION}`;
+      if (message.v !== PROTOCOL_VERSION)
+        return `ready: protocol version ${String(message.v)}, expected ${PROTOCOL_VERSION}`;
       if (!Array.isArray(message.exports)) return "ready: `exports` is not an array";
       return undefined;
     case "startError":
@@ -120,13 +121,19 @@ export function checkMainMessage(message: unknown): string | undefined {
     case "run":
       if (!Array.isArray(message.tasks)) return "run: `tasks` is not an array";
       for (const task of message.tasks as unknown[]) {
-        if (!isObject(task) || !Number.isInteger(task.id) || typeof task.name !== "string" || !Array.isArray(task.args)) {
+        if (
+          !isObject(task) ||
+          !Number.isInteger(task.id) ||
+          typeof task.name !== "string" ||
+          !Array.isArray(task.args)
+        ) {
           return "run: a malformed task";
         }
       }
       return undefined;
     case "init":
-      if (message.v !== PROTOCOL_VERSION) return `init: protocol version ${String(message.v)}, expected ${PROTOCOL_VERSION}`;
+      if (message.v !== PROTOCOL_VERSION)
+        return `init: protocol version ${String(message.v)}, expected ${PROTOCOL_VERSION}`;
       return typeof message.moduleUrl === "string" ? undefined : "init: `moduleUrl` is not a string";
     case "abort":
       return Number.isInteger(message.id) ? undefined : "abort: `id` is not an integer";

@@ -47,7 +47,8 @@ export interface SerializedValue {
 const MAX_DEPTH = 8;
 
 function cloneable(value: unknown): boolean {
-  if (value === null || typeof value !== "object") return typeof value !== "function" && typeof value !== "symbol";
+  if (value === null || typeof value !== "object")
+    return typeof value !== "function" && typeof value !== "symbol";
   try {
     structuredClone(value);
     return true;
@@ -75,7 +76,8 @@ export function serializeError(thrown: unknown, depth = 0): SerializedError | Se
   const error = thrown as Error & Record<string, unknown>;
   const props: Record<string, unknown> = {};
   for (const key of Object.keys(error)) {
-    if (key === "name" || key === "message" || key === "stack" || key === "cause" || key === "errors") continue;
+    if (key === "name" || key === "message" || key === "stack" || key === "cause" || key === "errors")
+      continue;
     const value = error[key];
     props[key] = cloneable(value) ? value : describe(value);
   }
@@ -153,7 +155,10 @@ export function deserializeError(payload: SerializedError | SerializedValue, sub
   else {
     const Ctor = builtins[payload.name] ?? Error;
     error = payload.errors
-      ? new AggregateError(payload.errors.map((inner) => deserializeError(inner)), payload.message)
+      ? new AggregateError(
+          payload.errors.map((inner) => deserializeError(inner)),
+          payload.message,
+        )
       : new Ctor(payload.message);
     if (error.name !== payload.name) {
       Object.defineProperty(error, "name", { value: payload.name, writable: true, configurable: true });

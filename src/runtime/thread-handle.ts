@@ -15,7 +15,9 @@ function bootstrap(moduleUrl: string): string {
   const needsTsx = entry.endsWith(".ts") || /\.[mc]?ts$/.test(new URL(moduleUrl).pathname) || usesTsx();
   const tsx = needsTsx ? resolveTsx(moduleUrl) : undefined;
   const load = `import(${JSON.stringify(entry)})`;
-  return tsx === undefined ? load : `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return ${load}; })`;
+  return tsx === undefined
+    ? load
+    : `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return ${load}; })`;
 }
 
 function usesTsx(): boolean {

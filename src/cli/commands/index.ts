@@ -1,6 +1,15 @@
 import type { Command } from "commander";
+import { register as registerRun } from "./run.js";
+import { register as registerServe } from "./serve.js";
+import { register as registerBench } from "./bench.js";
+import { register as registerReport } from "./report.js";
+import { register as registerAdvise } from "./advise.js";
 
 /** Adds every concur command to the program. Each command file exports one `register` function. */
-export function registerCommands(_program: Command): void {
-  // Commands are added here as they land: run, serve, bench, report, advise.
+export function registerCommands(program: Command): void {
+  registerRun(program);
+  registerServe(program);
+  registerBench(program);
+  registerReport(program);
+  registerAdvise(program);
 }

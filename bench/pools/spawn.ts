@@ -1,0 +1,44 @@
+/**
+ * Starts one trial process and collects its result (orchestrator side; the trial side is
+ * runner.ts). A trial that hangs is killed at its deadline and reported as failed.
+ */
+import { spawn } from "node:child_process";
+import { samplePeakRss } from "../lib/proc-tree.js";
+import { RESULT_PREFIX, type Paths, type TrialRequest, type TrialResult } from "./trial/protocol.js";
+
+export interface TrialOutcome {
+  result: TrialResult;
+  /** Peak resident bytes of the trial's process tree, when sampled. */
+  peakRss: number | undefined;
+}
+
+export function spawnTrial(
+  runner: string,
+  request: TrialRequest,
+  paths: Paths,
+  options: { sampleRss?: boolean; timeoutMs: number },
+): Promise<TrialOutcome> {
+  return new Promise((resolve) => {
+    // Bare node: none of this process's flags (tsx) reach the trial or, through it, its workers.
+    const child = spawn(process.execPath, [runner, JSON.stringify({ request, paths })], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const sampler = options.sampleRss && child.pid !== undefined ? samplePeakRss(child.pid) : undefined;
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const deadline = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs);
+    child.on("close", (code, signal) => {
+      clearTimeout(deadline);
+      const peakRss = sampler?.stop();
+      const line = stdout.split("\n").find((l) => l.startsWith(RESULT_PREFIX));
+      if (line) {
+        resolve({ result: JSON.parse(line.slice(RESULT_PREFIX.length)) as TrialResult, peakRss });
+        return;
+      }
+      const why = signal === "SIGKILL" ? `killed after ${options.timeoutMs} ms` : `exit code ${String(code)}`;
+      resolve({ result: { ok: false, error: `${why}; stderr: ${stderr.slice(-2000)}` }, peakRss });
+    });
+  });
+}

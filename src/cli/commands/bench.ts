@@ -1,0 +1,270 @@
+/**
+ * `concur bench`: measures which executor wins on the seed's tasks (or on a user's own task),
+ * prints the table and the verdict on stdout, progress on stderr, and writes the requested
+ * reports. Ctrl-C stops cleanly and still reports what was measured (exit 130).
+ */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { parseLatency } from "../../letters/index.js";
+import { BENCH_EXECUTORS, DEFAULTS, SEED_TASKS, type BenchOptions, type SeedTask } from "../../lab/config.js";
+import { claimsStdout, writeOutputs, type OutputTargets } from "../../lab/outputs.js";
+import { createProgress } from "../../lab/progress.js";
+import { renderTerminal } from "../../lab/reporters/terminal.js";
+import type { BenchExecutor, BenchReport } from "../../lab/report.js";
+import { runBench } from "../../lab/runner.js";
+import { UsageError, exitCodes, parseChoice, parsePositiveInt, parsePositiveIntList } from "../usage.js";
+
+interface BenchFlags {
+  tasks?: string;
+  executors?: string;
+  workers?: string;
+  minRuns?: string;
+  maxRuns?: string;
+  minTime?: string;
+  warmup?: string;
+  quick?: boolean;
+  size?: string;
+  multiplier?: string;
+  latency?: string;
+  endpoint?: string;
+  seed?: string;
+  python: boolean;
+  pythonRecords?: string;
+  json?: string;
+  markdown?: string;
+  html?: string;
+  module?: string;
+  task?: string;
+  inputs?: string;
+  color: boolean;
+}
+
+/** Adds `concur bench`. */
+export function register(program: Command): void {
+  const n = DEFAULTS.normal;
+  const q = DEFAULTS.quick;
+  program
+    .command("bench")
+    .description(
+      "Measure which executor wins: the seed's IO and CPU tasks (or your own) under every executor.",
+    )
+    .option("--tasks <list>", `tasks to run: ${SEED_TASKS.join(",")}`, SEED_TASKS.join(","))
+    .option(
+      "--executors <list>",
+      `executors to compare: ${BENCH_EXECUTORS.join(",")}`,
+      BENCH_EXECUTORS.join(","),
+    )
+    .option(
+      "--workers <list>",
+      "worker counts of the pools, e.g. 1,2,4 (default: io 1,2,4,8,cores; cpu 1,cores/2,cores)",
+    )
+    .option("--min-runs <n>", `measured runs per cell, at least (default ${n.minRuns}; quick ${q.minRuns})`)
+    .option("--max-runs <n>", `measured runs per cell, at most (default ${n.maxRuns}; quick ${q.maxRuns})`)
+    .option(
+      "--min-time <duration>",
+      `measuring time per cell, at least, e.g. 2s or 500ms (default ${n.minTimeMs}ms)`,
+    )
+    .option("--warmup <n>", `unmeasured runs per cell after its start-up (default ${n.warmupRuns})`)
+    .option("--quick", "CI-sized run: fewer runs, smaller CPU work, lower latency (about 15 s)")
+    .option(
+      "--size <x>",
+      `CPU work as a fraction of the seed's full Task 2 (1 = every record; default ${n.size}, quick ${q.size})`,
+    )
+    .option("--multiplier <n>", `the seed's multiplier m of the CPU loop (default ${DEFAULTS.multiplier})`)
+    .option(
+      "--latency <spec>",
+      `latency of the embedded endpoint: 25ms, uniform:10ms..40ms, lognormal:20ms,p99=100ms (default ${n.latency})`,
+    )
+    .option(
+      "--endpoint <url>",
+      "use this endpoint instead of the embedded one (a template with {letter}, or a base URL)",
+    )
+    .option("--seed <n>", `seed of the embedded endpoint's data (default ${DEFAULTS.seed})`)
+    .option("--no-python", "skip the original Python experiment's rows")
+    .option("--python-records <n>", "records the Python CPU rows process (default: about 1/100 of Node's)")
+    .option("--json <file>", "write the report as JSON (- for stdout)")
+    .option("--markdown <file>", "write the report as Markdown (- for stdout)")
+    .option("--html <file>", "write the report as a self-contained HTML page")
+    .option("--module <path>", "benchmark your own task module instead of the seed's tasks")
+    .option("--task <name>", "with --module: the exported function to run")
+    .option("--inputs <file>", "with --module: a JSON file holding an array of inputs, one call each")
+    .option("--no-color", "no colours in the table")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Each cell (a task under one executor and worker count) starts its executor (timed apart as start-up),",
+        "warms up, then runs round-robin with the other cells until it has --min-runs runs and --min-time of",
+        "measuring (at most --max-runs). The table shows median ± 95% CI and the speedup over sequential;",
+        "'ns' marks differences within noise. Progress goes to stderr, results to stdout.",
+        "",
+        "Examples:",
+        "  concur bench --quick",
+        "  concur bench --tasks cpu --workers 1,2,4 --size 0.5 --json bench.json --html report.html",
+        "  concur bench --module ./my-tasks.ts --task resize --inputs inputs.json --markdown -",
+        "",
+        "Exit codes: 0 ok, 1 a cell failed, 2 bad usage, 130 interrupted (the report is still written).",
+      ].join("\n"),
+    )
+    .action(async (flags: BenchFlags) => {
+      process.exitCode = await bench(flags);
+    });
+}
+
+/** Parses a duration flag: `2s`, `500ms`, or a number of milliseconds. */
+export function parseDurationFlag(flag: string, value: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$/.exec(value);
+  if (!match) throw new UsageError(`${flag} must be a duration such as 2s or 500ms, got "${value}"`);
+  return Number(match[1]) * (match[2] === "s" ? 1000 : 1);
+}
+
+function parseNonNegativeInt(flag: string, value: string): number {
+  if (value.trim() === "0") return 0;
+  return parsePositiveInt(flag, value);
+}
+
+function parsePositiveNumber(flag: string, value: string): number {
+  const x = Number(value);
+  if (value.trim() === "" || !Number.isFinite(x) || x <= 0)
+    throw new UsageError(`${flag} must be a positive number, got "${value}"`);
+  return x;
+}
+
+function parseList<T extends string>(flag: string, value: string, choices: readonly T[]): T[] {
+  const parts = value
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+  if (parts.length === 0) throw new UsageError(`${flag} must name at least one of ${choices.join(", ")}`);
+  return parts.map((part) => parseChoice(flag, part, choices));
+}
+
+async function readInputs(file: string): Promise<unknown[]> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`--inputs: cannot read ${file}: ${(error as Error).message}`);
+  }
+  let inputs: unknown;
+  try {
+    inputs = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--inputs: ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(inputs) || inputs.length === 0)
+    throw new UsageError(`--inputs: ${file} must hold a non-empty JSON array`);
+  return inputs;
+}
+
+/** Turns the flags into runBench options; throws a UsageError naming the first bad flag. */
+export async function benchOptions(flags: BenchFlags): Promise<BenchOptions> {
+  const options: BenchOptions = { python: flags.python };
+  if (flags.tasks !== undefined) options.tasks = parseList<SeedTask>("--tasks", flags.tasks, SEED_TASKS);
+  if (flags.executors !== undefined)
+    options.executors = parseList<BenchExecutor>("--executors", flags.executors, BENCH_EXECUTORS);
+  if (flags.workers !== undefined) options.workers = parsePositiveIntList("--workers", flags.workers);
+  if (flags.minRuns !== undefined) options.minRuns = parsePositiveInt("--min-runs", flags.minRuns);
+  if (flags.maxRuns !== undefined) options.maxRuns = parsePositiveInt("--max-runs", flags.maxRuns);
+  if (options.minRuns !== undefined && options.maxRuns !== undefined && options.maxRuns < options.minRuns) {
+    throw new UsageError(`--max-runs (${options.maxRuns}) must not be below --min-runs (${options.minRuns})`);
+  }
+  if (flags.minTime !== undefined) options.minTimeMs = parseDurationFlag("--min-time", flags.minTime);
+  if (flags.warmup !== undefined) options.warmupRuns = parseNonNegativeInt("--warmup", flags.warmup);
+  if (flags.quick) options.quick = true;
+  if (flags.size !== undefined) {
+    options.size = parsePositiveNumber("--size", flags.size);
+    if (options.size > 100) throw new UsageError(`--size must be at most 100, got "${flags.size}"`);
+  }
+  if (flags.multiplier !== undefined) options.multiplier = parsePositiveInt("--multiplier", flags.multiplier);
+  if (flags.latency !== undefined) {
+    try {
+      parseLatency(flags.latency);
+    } catch (error) {
+      throw new UsageError(`--latency: ${(error as Error).message}`);
+    }
+    options.latency = flags.latency;
+  }
+  if (flags.endpoint !== undefined) {
+    const probe = flags.endpoint.replaceAll("{letter}", "a");
+    if (!URL.canParse(probe) || !/^https?:$/.test(new URL(probe).protocol)) {
+      throw new UsageError(`--endpoint must be an http(s) URL, got "${flags.endpoint}"`);
+    }
+    if (flags.latency !== undefined)
+      throw new UsageError("--latency applies to the embedded endpoint only, not with --endpoint");
+    options.endpoint = flags.endpoint;
+  }
+  if (flags.seed !== undefined) options.seed = parseNonNegativeInt("--seed", flags.seed);
+  if (flags.pythonRecords !== undefined)
+    options.pythonRecords = parsePositiveInt("--python-records", flags.pythonRecords);
+  const userFlags = [flags.module && "--module", flags.task && "--task", flags.inputs && "--inputs"].filter(
+    Boolean,
+  );
+  if (userFlags.length > 0) {
+    if (!flags.module || !flags.task || !flags.inputs) {
+      throw new UsageError("--module, --task and --inputs go together (one was given without the others)");
+    }
+    if (!/^[A-Za-z_$][\w$]*$/.test(flags.task))
+      throw new UsageError(`--task must be an exported function's name, got "${flags.task}"`);
+    options.module = {
+      path: resolve(flags.module),
+      task: flags.task,
+      inputs: await readInputs(flags.inputs),
+    };
+  }
+  return options;
+}
+
+function targetsOf(flags: BenchFlags): OutputTargets {
+  if (flags.html === "-")
+    throw new UsageError("--html needs a file name (an HTML page is not for a terminal)");
+  return {
+    ...(flags.json && { json: flags.json }),
+    ...(flags.markdown && { markdown: flags.markdown }),
+    ...(flags.html && { html: flags.html }),
+  };
+}
+
+/**
+ * Stops the run on the first Ctrl-C (or SIGTERM); a second one exits at once. Returns a function
+ * that removes the handlers.
+ */
+function onInterrupt(controller: AbortController): () => void {
+  const handler = (): void => {
+    if (controller.signal.aborted) process.exit(exitCodes.interrupted);
+    process.stderr.write("\nconcur bench: stopping (shutting pools down; Ctrl-C again to quit now)…\n");
+    controller.abort();
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+  return () => {
+    process.off("SIGINT", handler);
+    process.off("SIGTERM", handler);
+  };
+}
+
+async function bench(flags: BenchFlags): Promise<number> {
+  const targets = targetsOf(flags);
+  const options = await benchOptions(flags);
+  const controller = new AbortController();
+  const removeHandlers = onInterrupt(controller);
+  const progress = createProgress(process.stderr);
+  let report: BenchReport;
+  try {
+    report = await runBench(options, { signal: controller.signal, onEvent: progress.onEvent });
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError(error.message);
+    throw error;
+  } finally {
+    progress.end();
+    removeHandlers();
+  }
+  if (!claimsStdout(targets)) {
+    process.stdout.write(renderTerminal(report, flags.color ? {} : { color: false }));
+  }
+  const written = await writeOutputs(report, targets);
+  for (const file of written) process.stderr.write(`concur bench: wrote ${file}\n`);
+  if (report.interrupted) return exitCodes.interrupted;
+  return report.cells.some((cell) => cell.status === "failed") ? exitCodes.failure : exitCodes.ok;
+}

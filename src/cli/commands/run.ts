@@ -1,0 +1,333 @@
+/**
+ * `concur run io|cpu`: the seed's two experiments, once, under one executor. Prints each result
+ * in input order, then the wall time, as the seed's script does; `--json` prints one document.
+ * Exit codes: 0 ok, 1 some task failed (each named on stderr), 2 bad usage, 130 interrupted.
+ *
+ * The timed part spans creating the executor to its shutdown (the seed times its whole
+ * `with Executor() as e:` block), and excludes starting the endpoint and loading the files.
+ */
+import { readdir, rm } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { EXECUTOR_KINDS, createExecutor } from "../../executors/create.js";
+import type { Future } from "../../future.js";
+import type { Executor, ExecutorKind } from "../../types.js";
+import { isTempFileFor } from "../../letters/atomic-write.js";
+import { DEFAULT_SEED } from "../../letters/data.js";
+import { startEndpoint, type RunningEndpoint } from "../../letters/endpoint.js";
+import {
+  loadLetters,
+  lettersTasksUrl,
+  LETTERS,
+  type CompanyRecord,
+  type LettersTasks,
+} from "../../letters/index.js";
+import { DEFAULT_LATENCY, formatLatency, parseLatency } from "../../letters/latency.js";
+import { DEFAULT_MULTIPLIER } from "../../letters/process.js";
+import { UsageError, exitCodes, parseChoice, parsePositiveInt } from "../usage.js";
+import { parseInteger, specOrUsage } from "./serve.js";
+
+const DEFAULT_DIR = "concur-letters";
+
+interface CommonFlags {
+  executor?: string;
+  workers?: string;
+  letters: string;
+  json?: boolean;
+}
+interface IoFlags extends CommonFlags {
+  endpoint?: string;
+  out: string;
+  latency: string;
+  seed: string;
+  timeout: string;
+  retries: string;
+}
+interface CpuFlags extends CommonFlags {
+  in: string;
+  multiplier: string;
+}
+
+export function register(program: Command): void {
+  const run = program
+    .command("run")
+    .description("Run one of the seed's tasks once under an executor and time it.");
+  common(
+    run
+      .command("io")
+      .description("Task 1 (IO-bound): download each letter's search results to {letter}.txt."),
+  )
+    .option(
+      "--endpoint <url>",
+      "URL template with {letter}, or the base URL of a company-search API (default: start one)",
+    )
+    .option("--out <dir>", "folder the files are written to (created if missing)", DEFAULT_DIR)
+    .option("--latency <spec>", "latency of the embedded endpoint", formatLatency(DEFAULT_LATENCY))
+    .option("--seed <n>", "data seed of the embedded endpoint", String(DEFAULT_SEED))
+    .option("--timeout <ms>", "timeout of one request attempt, in ms", "10000")
+    .option("--retries <n>", "retries of a failed request (network errors, timeouts, 5xx, 429)", "3")
+    .action(async (flags: IoFlags) => {
+      process.exitCode = await runIo(flags);
+    });
+  common(
+    run
+      .command("cpu")
+      .description("Task 2 (CPU-bound): the seed's arithmetic over every record of {letter}.txt."),
+  )
+    .option("--in <dir>", "folder holding the {letter}.txt files (as `run io` writes them)", DEFAULT_DIR)
+    .option(
+      "--multiplier <n>",
+      "the seed's m: the work per record grows with its square",
+      String(DEFAULT_MULTIPLIER),
+    )
+    .action(async (flags: CpuFlags) => {
+      process.exitCode = await runCpu(flags);
+    });
+}
+
+function common(command: Command): Command {
+  return command
+    .option("--executor <kind>", `${EXECUTOR_KINDS.join(", ")} (default: async for io, thread for cpu)`)
+    .option("--workers <n>", "workers of a pool, or concurrency of async (default: the executor's)")
+    .option("--letters <letters>", "which letters, e.g. abc", LETTERS)
+    .option("--json", "print one JSON document instead of text");
+}
+
+async function runIo(flags: IoFlags): Promise<number> {
+  const kind = parseChoice("--executor", flags.executor ?? "async", EXECUTOR_KINDS);
+  const workers = flags.workers === undefined ? undefined : parsePositiveInt("--workers", flags.workers);
+  const letters = parseLetters(flags.letters);
+  const template = flags.endpoint === undefined ? undefined : parseEndpoint(flags.endpoint);
+  const latency = specOrUsage("--latency", () => parseLatency(flags.latency));
+  const seed = parseInteger("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
+  const timeoutMs = parsePositiveInt("--timeout", flags.timeout);
+  const retries = parseInteger("--retries", flags.retries, 0, 100);
+  const outDir = resolve(flags.out);
+
+  let endpoint: RunningEndpoint | undefined;
+  try {
+    if (template === undefined) endpoint = await startEndpoint({ latency, seed });
+    const options = { endpoint: template ?? endpoint!.searchTemplate, outDir, timeoutMs, retries };
+    const run = await execute(kind, workers, letters, { json: flags.json, cpuBound: false }, (pool, letter) =>
+      pool.submit("downloadAndWrite", letter, options),
+    );
+    // A worker killed mid-write leaves its temp file behind (never a partial {letter}.txt).
+    if (run.interrupted) await sweepTempFiles(outDir, letters);
+    return report(run, flags.json, {
+      task: "io",
+      executor: kind,
+      workers: workers ?? null,
+      endpoint: options.endpoint,
+      outDir,
+    });
+  } finally {
+    await endpoint?.close();
+  }
+}
+
+async function runCpu(flags: CpuFlags): Promise<number> {
+  const kind = parseChoice("--executor", flags.executor ?? "thread", EXECUTOR_KINDS);
+  const workers = flags.workers === undefined ? undefined : parsePositiveInt("--workers", flags.workers);
+  const letters = parseLetters(flags.letters);
+  const multiplier = parseInteger("--multiplier", flags.multiplier, 0, 10_000);
+  const inDir = resolve(flags.in);
+  let records: CompanyRecord[];
+  try {
+    records = await loadLetters(inDir, letters);
+  } catch (error) {
+    process.stderr.write(`concur run cpu: ${(error as Error).message}\n`);
+    return exitCodes.failure;
+  }
+  const run = await execute(kind, workers, records, { json: flags.json, cpuBound: true }, (pool, record) =>
+    pool.submit("processLetter", record, multiplier),
+  );
+  return report(run, flags.json, {
+    task: "cpu",
+    executor: kind,
+    workers: workers ?? null,
+    inDir,
+    multiplier,
+    records: records.length,
+  });
+}
+
+/** How one input ended. */
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown; cancelled: boolean };
+
+interface Run<I, T> {
+  inputs: readonly I[];
+  outcomes: Outcome<T>[];
+  wallMs: number;
+  interrupted: boolean;
+}
+
+/**
+ * Submits every input, prints results in input order as they become available (text mode), and
+ * handles Ctrl-C: running tasks are cancelled (thread and process workers are stopped), finished
+ * results are kept, and the run reports itself interrupted.
+ */
+async function execute<I, T>(
+  kind: ExecutorKind,
+  workers: number | undefined,
+  inputs: readonly I[],
+  mode: { json: boolean | undefined; cpuBound: boolean },
+  submit: (pool: Executor<LettersTasks>, input: I) => Future<T>,
+): Promise<Run<I, T>> {
+  const futures: Future<T>[] = [];
+  let interrupted = false;
+  let pool: Executor<LettersTasks> | undefined;
+  const onSignal = () => {
+    if (interrupted) process.exit(exitCodes.interrupted); // a second Ctrl-C: stop now
+    interrupted = true;
+    process.stderr.write("\nconcur run: interrupted, stopping the tasks (Ctrl-C again to force)\n");
+    for (const future of futures) future.cancel("interrupted");
+    void pool?.shutdown({ wait: false, cancelFutures: true });
+  };
+  // If the event loop empties while a future or the shutdown is still pending (an executor bug:
+  // nothing left that could ever settle it), Node would exit silently with code 0. Say so, and fail.
+  const onStall = () => {
+    process.stderr.write("concur run: the executor stopped with tasks or its shutdown still pending\n");
+    process.exitCode = exitCodes.failure;
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.on("beforeExit", onStall);
+  const outcomes: Outcome<T>[] = [];
+  const start = performance.now();
+  try {
+    pool = createExecutor<LettersTasks>(kind, lettersTasksUrl, workers === undefined ? {} : { workers });
+    // Each future's outcome is captured when it settles, so that an error that happens after
+    // Ctrl-C is told apart from a genuine failure before it.
+    const settled: Promise<Outcome<T>>[] = [];
+    // In-process executors run a CPU-bound task without ever yielding to the event loop, so the
+    // Ctrl-C handler could only run at the very end; feeding them one task at a time (which is
+    // how they would run anyway) lets the signal through between tasks.
+    const oneByOne = kind === "sequential" || (kind === "async" && mode.cpuBound);
+    for (const input of inputs) {
+      if (interrupted) break;
+      const future = submit(pool, input);
+      futures.push(future);
+      const outcome = capture(future, () => interrupted);
+      settled.push(outcome);
+      if (oneByOne) {
+        await outcome;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    for (let i = 0; i < settled.length; i++) {
+      const outcome = await settled[i]!;
+      outcomes.push(outcome);
+      if (!mode.json && outcome.ok) process.stdout.write(`${String(outcome.value)}\n`);
+    }
+    await pool.shutdown({ wait: true, cancelFutures: interrupted });
+  } finally {
+    await pool?.shutdown({ wait: true, cancelFutures: true });
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    process.off("beforeExit", onStall);
+  }
+  const wallMs = performance.now() - start;
+  while (outcomes.length < inputs.length) outcomes.push({ ok: false, error: undefined, cancelled: true });
+  return { inputs, outcomes, wallMs, interrupted };
+}
+
+function capture<T>(future: Future<T>, interrupted: () => boolean): Promise<Outcome<T>> {
+  return Promise.resolve(future).then(
+    (value): Outcome<T> => ({ ok: true, value }),
+    (error: unknown): Outcome<T> => ({ ok: false, error, cancelled: interrupted() }),
+  );
+}
+
+/** Prints the wall time (text) or the JSON document, names failures on stderr, picks the exit code. */
+function report<I, T>(run: Run<I, T>, json: boolean | undefined, context: Record<string, unknown>): number {
+  const failed = run.outcomes.filter((o) => !o.ok && !o.cancelled).length;
+  const cancelled = run.outcomes.filter((o) => !o.ok && o.cancelled).length;
+  run.outcomes.forEach((outcome, i) => {
+    if (!outcome.ok && !outcome.cancelled) {
+      process.stderr.write(`concur run: ${label(run.inputs[i])} failed: ${errorText(outcome.error)}\n`);
+    }
+  });
+  const seconds = (run.wallMs / 1000).toFixed(3);
+  if (json) {
+    const results = run.outcomes.map((outcome, i) => ({
+      input: run.inputs[i],
+      ...(outcome.ok
+        ? { ok: true, value: outcome.value }
+        : { ok: false, ...(outcome.cancelled ? { cancelled: true } : { error: errorJson(outcome.error) }) }),
+    }));
+    const doc = {
+      ...context,
+      wallMs: run.wallMs,
+      completed: run.outcomes.length - failed - cancelled,
+      failed,
+      cancelled,
+      interrupted: run.interrupted,
+      results,
+    };
+    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  } else if (run.interrupted) {
+    const done = run.outcomes.filter((o) => o.ok).length;
+    process.stderr.write(
+      `concur run: interrupted after ${seconds} s: ${done} of ${run.inputs.length} finished\n`,
+    );
+  } else {
+    process.stdout.write(`Wall time: ${seconds} s\n`);
+  }
+  if (run.interrupted) return exitCodes.interrupted;
+  return failed > 0 ? exitCodes.failure : exitCodes.ok;
+}
+
+function label(input: unknown): string {
+  if (typeof input === "string") return `letter "${input}"`;
+  const record = input as CompanyRecord;
+  return `record ${String(record.id)} (${JSON.stringify(record.name)})`;
+}
+
+function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" ? `${code}: ${error.message}` : error.message;
+}
+
+function errorJson(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const { code, status, attempts } = error as { code?: unknown; status?: unknown; attempts?: unknown };
+  return { name: error.name, message: error.message, code, status, attempts };
+}
+
+/** `--letters abc` → ["a", "b", "c"]: lower-case a..z, no repeats. */
+function parseLetters(value: string): string[] {
+  const letters = [...value.trim()];
+  if (letters.length === 0) throw new UsageError("--letters must list at least one letter a-z");
+  const seen = new Set<string>();
+  for (const letter of letters) {
+    if (!LETTERS.includes(letter))
+      throw new UsageError(`--letters takes letters a-z only, got "${letter}" in "${value}"`);
+    if (seen.has(letter)) throw new UsageError(`--letters lists "${letter}" twice`);
+    seen.add(letter);
+  }
+  return letters;
+}
+
+/** A template with `{letter}` as given; a base URL gets the search path appended. */
+function parseEndpoint(value: string): string {
+  const template = value.includes("{letter}")
+    ? value
+    : `${value.replace(/\/+$/, "")}/api/company/search/?q={letter}`;
+  let url: URL;
+  try {
+    url = new URL(template.replaceAll("{letter}", "a"));
+  } catch {
+    throw new UsageError(`--endpoint must be an http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new UsageError(`--endpoint must be an http(s) URL, got "${value}"`);
+  }
+  return template;
+}
+
+async function sweepTempFiles(dir: string, letters: readonly string[]): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const temps = names.filter((name) => letters.some((letter) => isTempFileFor(`${letter}.txt`, name)));
+  await Promise.all(temps.map((name) => rm(resolve(dir, name), { force: true })));
+}

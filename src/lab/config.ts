@@ -1,0 +1,202 @@
+/**
+ * What `concur bench` runs when told nothing: the defaults, and how options resolve against them
+ * and the machine. The defaults are budgeted so that `npm start` takes about a minute on 2 cores
+ * and `--quick` about 15 seconds.
+ */
+import type { BenchExecutor } from "./report.js";
+
+/** The seed's tasks. */
+export type SeedTask = "io" | "cpu";
+
+/** The executors, in the order reports list them. */
+export const BENCH_EXECUTORS: readonly BenchExecutor[] = ["sequential", "async", "thread", "process"];
+
+/** The seed's tasks, in the order they run. */
+export const SEED_TASKS: readonly SeedTask[] = ["io", "cpu"];
+
+/** A user's own task: any exported function of any module, over given inputs. */
+export interface UserTaskOptions {
+  /** Path (or file URL) of the task module. */
+  path: string;
+  /** Name of the exported function. */
+  task: string;
+  /** The inputs: one call per input and run. */
+  inputs: readonly unknown[];
+}
+
+/** Options of `runBench`; everything is optional and resolves to a `BenchConfig`. */
+export interface BenchOptions {
+  /** @default ["io", "cpu"] (or only the user's task when `module` is given) */
+  tasks?: readonly SeedTask[];
+  /** @default every executor */
+  executors?: readonly BenchExecutor[];
+  /**
+   * Worker counts of the thread and process pools, for every task.
+   * @default io: 1, 2, 4, 8 and the core count; cpu: 1, half the cores and the core count
+   */
+  workers?: readonly number[];
+  /** Unmeasured runs per cell after its start-up. @default 1 */
+  warmupRuns?: number;
+  /** @default 5 (quick: 3) */
+  minRuns?: number;
+  /** @default 30 (quick: 5) */
+  maxRuns?: number;
+  /** Minimum measured time per cell, milliseconds. @default 1000 (quick: 0) */
+  minTimeMs?: number;
+  /** CI-sized run: fewer runs, less work, lower latency. @default false */
+  quick?: boolean;
+  /**
+   * CPU work per run as a fraction of the seed's full Task 2 (every record of every letter at
+   * multiplier 99): 1 is the full workload, 0.25 a quarter of the records, 2 every record twice.
+   * @default 0.25 (quick: 0.03)
+   */
+  size?: number;
+  /** The seed's multiplier `m`; the loop runs (name.length·m) × (url.length·m) times. @default 99 */
+  multiplier?: number;
+  /** Latency of the embedded endpoint (see `parseLatency`). @default "25ms" (quick: "10ms") */
+  latency?: string;
+  /**
+   * A remote endpoint instead of the embedded one: a URL template with `{letter}`, or a base URL
+   * to which `/api/company/search/?q={letter}` is appended.
+   */
+  endpoint?: string;
+  /** Seed of the embedded endpoint's data. @default 1 */
+  seed?: number;
+  /** Run the original Python experiment too, when python3 is found. @default true */
+  python?: boolean;
+  /** Records the Python CPU rows process (pure Python is ~100× slower). @default ~1/100 of Node's, at least one per worker */
+  pythonRecords?: number;
+  /** Measured runs per Python cell. @default 3 (quick: 1) */
+  pythonRepetitions?: number;
+  /** Benchmark a user's task instead of the seed's. */
+  module?: UserTaskOptions;
+}
+
+/** The settings every default resolves to, before the machine and the data are known. */
+export interface ResolvedOptions {
+  tasks: SeedTask[];
+  executors: BenchExecutor[];
+  workersByTask: Record<SeedTask | "user", number[]>;
+  warmupRuns: number;
+  minRuns: number;
+  maxRuns: number;
+  minTimeMs: number;
+  quick: boolean;
+  size: number;
+  multiplier: number;
+  latency: string;
+  endpoint: string | undefined;
+  seed: number;
+  python: boolean;
+  pythonRecords: number | undefined;
+  pythonRepetitions: number;
+  module: UserTaskOptions | undefined;
+}
+
+/** The defaults, and what `--quick` changes. */
+export const DEFAULTS = {
+  normal: {
+    warmupRuns: 1,
+    minRuns: 5,
+    maxRuns: 30,
+    minTimeMs: 1000,
+    size: 0.25,
+    latency: "25ms",
+    pythonRepetitions: 3,
+  },
+  quick: {
+    warmupRuns: 1,
+    minRuns: 3,
+    maxRuns: 5,
+    minTimeMs: 0,
+    size: 0.03,
+    latency: "10ms",
+    pythonRepetitions: 1,
+  },
+  multiplier: 99,
+  seed: 1,
+} as const;
+
+function unique(values: readonly number[]): number[] {
+  return [...new Set(values)].sort((a, b) => a - b);
+}
+
+/**
+ * Default worker counts. IO waits, so more workers than cores still help: 1, 2, 4, 8 and the core
+ * count. CPU work cannot use more workers than cores: 1, half the cores, all of them. `--quick`
+ * keeps the ends only.
+ */
+export function defaultWorkers(cores: number, quick: boolean): Record<SeedTask | "user", number[]> {
+  const n = Math.max(1, cores);
+  if (quick) return { io: unique([1, Math.max(4, n)]), cpu: unique([1, n]), user: unique([1, n]) };
+  return {
+    io: unique([1, 2, 4, 8, n]),
+    cpu: unique([1, Math.ceil(n / 2), n]),
+    user: unique([1, Math.ceil(n / 2), n]),
+  };
+}
+
+/** Fills the defaults in; throws a RangeError naming the option that is out of range. */
+export function resolveOptions(options: BenchOptions, cores: number): ResolvedOptions {
+  const quick = options.quick ?? false;
+  const base = quick ? DEFAULTS.quick : DEFAULTS.normal;
+  const workersByTask = options.workers?.length
+    ? { io: unique(options.workers), cpu: unique(options.workers), user: unique(options.workers) }
+    : defaultWorkers(cores, quick);
+  const resolved: ResolvedOptions = {
+    tasks: options.module ? [] : [...new Set(options.tasks ?? SEED_TASKS)],
+    executors: BENCH_EXECUTORS.filter((kind) => (options.executors ?? BENCH_EXECUTORS).includes(kind)),
+    workersByTask,
+    warmupRuns: options.warmupRuns ?? base.warmupRuns,
+    minRuns: options.minRuns ?? base.minRuns,
+    maxRuns: options.maxRuns ?? Math.max(base.maxRuns, options.minRuns ?? 0),
+    minTimeMs: options.minTimeMs ?? base.minTimeMs,
+    quick,
+    size: options.size ?? base.size,
+    multiplier: options.multiplier ?? DEFAULTS.multiplier,
+    latency: options.latency ?? base.latency,
+    endpoint: options.endpoint,
+    seed: options.seed ?? DEFAULTS.seed,
+    python: options.python ?? true,
+    pythonRecords: options.pythonRecords,
+    pythonRepetitions:
+      options.pythonRepetitions ?? Math.min(options.minRuns ?? Infinity, base.pythonRepetitions),
+    module: options.module,
+  };
+  check(resolved);
+  return resolved;
+}
+
+function check(r: ResolvedOptions): void {
+  const positiveInt = (name: string, value: number): void => {
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  };
+  if (r.executors.length === 0) throw new RangeError("executors must name at least one executor");
+  if (!r.module && r.tasks.length === 0) throw new RangeError("tasks must name at least one task");
+  for (const list of Object.values(r.workersByTask)) list.forEach((w) => positiveInt("workers", w));
+  if (!Number.isSafeInteger(r.warmupRuns) || r.warmupRuns < 0) {
+    throw new RangeError(`warmupRuns must be a non-negative integer, got ${r.warmupRuns}`);
+  }
+  positiveInt("minRuns", r.minRuns);
+  positiveInt("maxRuns", r.maxRuns);
+  if (r.maxRuns < r.minRuns) throw new RangeError(`maxRuns (${r.maxRuns}) is below minRuns (${r.minRuns})`);
+  if (!Number.isFinite(r.minTimeMs) || r.minTimeMs < 0)
+    throw new RangeError(`minTimeMs must be ≥ 0, got ${r.minTimeMs}`);
+  if (!Number.isFinite(r.size) || r.size <= 0 || r.size > 100)
+    throw new RangeError(`size must be in (0, 100], got ${r.size}`);
+  positiveInt("multiplier", r.multiplier);
+  if (r.pythonRecords !== undefined) positiveInt("pythonRecords", r.pythonRecords);
+  positiveInt("pythonRepetitions", r.pythonRepetitions);
+  if (!Number.isSafeInteger(r.seed) || r.seed < 0)
+    throw new RangeError(`seed must be a non-negative integer, got ${r.seed}`);
+}
+
+/**
+ * Turns `--endpoint` into a URL template: kept as is when it holds `{letter}`, otherwise the
+ * company-search path is appended to it.
+ */
+export function endpointTemplate(endpoint: string): string {
+  if (endpoint.includes("{letter}")) return endpoint;
+  return `${endpoint.replace(/\/+$/, "")}/api/company/search/?q={letter}`;
+}

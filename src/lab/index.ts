@@ -1,0 +1,59 @@
+/**
+ * `concur/lab`: measure which executor wins, decide, and report.
+ * @example
+ * import { runBench, reporters } from "concur/lab";
+ * const report = await runBench({ quick: true, python: false });
+ * process.stdout.write(reporters.terminal(report));
+ */
+export { runBench, type BenchHooks, type BenchEvent } from "./runner.js";
+export {
+  DEFAULTS,
+  BENCH_EXECUTORS,
+  SEED_TASKS,
+  defaultWorkers,
+  type BenchOptions,
+  type SeedTask,
+  type UserTaskOptions,
+} from "./config.js";
+export {
+  summarize,
+  median,
+  mean,
+  stddev,
+  mad,
+  min,
+  max,
+  quantile,
+  tCritical95,
+  meanCi95,
+  medianCi95,
+  ci95,
+  outliers,
+  speedup,
+  compare,
+  mulberry32,
+  BOOTSTRAP_MIN_N,
+  OUTLIER_Z,
+  type Interval,
+  type Speedup,
+  type ComparisonResult,
+} from "./stats.js";
+export { compareCells, finalizeCell } from "./analyze.js";
+export { decideVerdicts, cellLabel, formatSpeedup } from "./verdict.js";
+export { collectWarnings } from "./warnings.js";
+export { captureMachine, findPython, type PythonInfo } from "./env.js";
+export { validateReport, REPORT_SCHEMA_URL, type ReportValidation } from "./validate.js";
+export {
+  advise,
+  recommend,
+  renderAdvice,
+  type AdviseOptions,
+  type Advice,
+  type PoolCost,
+} from "./advisor.js";
+export { reporters, type Reporter, type ReporterName } from "./reporters/registry.js";
+export { renderTerminal, type TerminalOptions } from "./reporters/terminal.js";
+export { renderJson } from "./reporters/json.js";
+export { renderMarkdown } from "./reporters/markdown.js";
+export { renderHtml } from "./reporters/html.js";
+export * from "./report.js";

@@ -1,0 +1,153 @@
+/**
+ * Measures one task's cells: every executor started and timed apart (start-up), warmed up, then
+ * run round-robin until each cell has enough runs. Executors stay warm across their runs and are
+ * all shut down at the end, whatever happened.
+ */
+import { performance } from "node:perf_hooks";
+import { createExecutor } from "../executors/create.js";
+import type { Executor } from "../types.js";
+import { emptyCell, type CellPlan } from "./cells.js";
+import type { CellResult } from "./report.js";
+import { estimateRemainingMs, isSatisfied, nextRound, type RunRule } from "./schedule.js";
+import type { Workload } from "./workloads.js";
+
+/** Progress of a task's measurement, as the runner reports it. */
+export type MeasureEvent =
+  | { type: "startup"; cellId: string; ms: number }
+  | {
+      type: "run";
+      cellId: string;
+      warmup: boolean;
+      /** Measured runs of this cell so far (0 during warm-up). */
+      run: number;
+      ms: number;
+      /** Share of this task's measuring done, 0..1 (estimated). */
+      progress: number;
+      /** Estimated milliseconds left for this task, or null before an estimate exists. */
+      etaMs: number | null;
+    }
+  | { type: "cell-done"; cell: CellResult };
+
+/** Settings of a task's measurement. */
+export interface MeasureOptions extends RunRule {
+  warmupRuns: number;
+  signal: AbortSignal;
+  onEvent?: (event: MeasureEvent) => void;
+}
+
+interface CellState {
+  readonly plan: CellPlan;
+  readonly cell: CellResult;
+  readonly samplesMs: number[];
+  executor: Executor<any> | undefined;
+  closed: boolean;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Measures `plans` on `workload`; returns their results, in plan order, statistics not yet filled. */
+export async function measureTask(
+  workload: Workload,
+  plans: readonly CellPlan[],
+  options: MeasureOptions,
+): Promise<CellResult[]> {
+  const { signal } = options;
+  const states: CellState[] = plans.map((plan) => {
+    const cell = emptyCell(plan, workload.work);
+    return { plan, cell, samplesMs: cell.samplesMs, executor: undefined, closed: false };
+  });
+  let reference: { cellId: string; checksum: string } | undefined;
+  let measuredMs = 0;
+
+  const fail = (state: CellState, error: unknown): void => {
+    state.closed = true;
+    state.cell.status = "failed";
+    state.cell.error = message(error);
+    // Shut a failed cell's pool now: a broken pool must not hold workers for the rest of the run.
+    void state.executor?.shutdown({ wait: false, cancelFutures: true }).catch(() => undefined);
+  };
+
+  const runOnce = async (state: CellState, warmup: boolean): Promise<void> => {
+    try {
+      const { ms, checksum } = await workload.run(state.executor!, signal);
+      if (signal.aborted) return; // a run cut short by Ctrl-C is not a sample
+      if (checksum !== undefined) {
+        reference ??= { cellId: state.cell.id, checksum };
+        if (checksum !== reference.checksum) {
+          throw new Error(`results differ from ${reference.cellId}'s (${checksum} ≠ ${reference.checksum})`);
+        }
+      }
+      if (!warmup) {
+        state.samplesMs.push(ms);
+        measuredMs += ms;
+      }
+      const etaMs = estimateRemainingMs(states, options);
+      options.onEvent?.({
+        type: "run",
+        cellId: state.cell.id,
+        warmup,
+        run: state.samplesMs.length,
+        ms,
+        progress: etaMs === null ? 0 : measuredMs / Math.max(1, measuredMs + etaMs),
+        etaMs,
+      });
+    } catch (error) {
+      if (!signal.aborted) fail(state, error);
+    }
+  };
+
+  try {
+    // Start-up: one executor at a time, so that pools do not compete for the CPU while booting.
+    for (const state of states) {
+      if (signal.aborted) break;
+      const began = performance.now();
+      try {
+        state.executor = createExecutor(state.plan.executor, workload.moduleUrl, {
+          workers: state.plan.workers,
+        });
+        await workload.ping(state.executor, state.plan.workers);
+        const ms = performance.now() - began;
+        state.cell.startupMs.push(ms);
+        options.onEvent?.({ type: "startup", cellId: state.cell.id, ms });
+      } catch (error) {
+        if (!signal.aborted) fail(state, error);
+      }
+    }
+    for (let round = 0; round < options.warmupRuns && !signal.aborted; round++) {
+      for (const state of states) {
+        if (signal.aborted) break;
+        if (!state.closed && state.executor) await runOnce(state, true);
+      }
+    }
+    while (!signal.aborted) {
+      const round = nextRound(
+        states.filter((s) => s.executor),
+        options,
+      );
+      if (round.length === 0) break;
+      for (const state of round) {
+        if (signal.aborted) break;
+        if (!state.closed) await runOnce(state, false);
+      }
+    }
+  } finally {
+    await Promise.all(
+      states.map((state) =>
+        state.executor?.shutdown({ wait: true, cancelFutures: true }).catch(() => undefined),
+      ),
+    );
+  }
+  for (const state of states) {
+    if (
+      state.cell.status === "ok" &&
+      (!state.executor || !isSatisfied({ ...state, closed: false }, options))
+    ) {
+      state.cell.status = signal.aborted ? "interrupted" : "failed";
+      if (!signal.aborted) state.cell.error ??= "no executor";
+    }
+    options.onEvent?.({ type: "cell-done", cell: state.cell });
+  }
+  return states.map((state) => state.cell);
+}

@@ -1,0 +1,47 @@
+/**
+ * Writes a report where the command line asked: files, or stdout for `-`. Shared by
+ * `concur bench` and `concur report`.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import type { BenchReport } from "./report.js";
+import { reporters, type ReporterName } from "./reporters/registry.js";
+
+/** Where each reporter's output goes: a file path, or `-` for stdout. */
+export type OutputTargets = Partial<Record<Exclude<ReporterName, "terminal">, string>>;
+
+/** True when some target is stdout (then the terminal table should not go there too). */
+export function claimsStdout(targets: OutputTargets): boolean {
+  return Object.values(targets).some((target) => target === "-");
+}
+
+/**
+ * Renders and writes every requested output; returns the files written. A failure names the
+ * file and the reason.
+ */
+export async function writeOutputs(
+  report: BenchReport,
+  targets: OutputTargets,
+  stdout: { write(text: string): unknown } = process.stdout,
+): Promise<string[]> {
+  const written: string[] = [];
+  for (const [name, target] of Object.entries(targets) as Array<[keyof OutputTargets, string | undefined]>) {
+    if (!target) continue;
+    const text = reporters[name](report);
+    if (target === "-") {
+      stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+      continue;
+    }
+    const path = resolve(target);
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, text);
+    } catch (error) {
+      throw new Error(`cannot write the ${name} report to ${path}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    written.push(path);
+  }
+  return written;
+}

@@ -1,0 +1,150 @@
+/**
+ * What one run of a cell does, per task: the seed's IO task (26 downloads into a fresh folder),
+ * its CPU task (the silly loop over a set of records), or a user's own function over given
+ * inputs. A workload times only the executor calls; set-up and clean-up are outside the clock.
+ */
+import { setMaxListeners } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import type { Executor } from "../types.js";
+import {
+  LETTERS,
+  innerIterations,
+  lettersTasksUrl,
+  type CompanyRecord,
+  type LettersTasks,
+} from "../letters/index.js";
+import type { BenchTaskId, WorkUnit } from "./report.js";
+
+/** A workload the runner drives; `Executor<any>` because a user's module has no static type. */
+export interface Workload {
+  readonly task: BenchTaskId;
+  readonly moduleUrl: URL;
+  readonly work: WorkUnit;
+  /** Inputs in one run, all submitted at once: the async executor's concurrency. */
+  readonly inputsPerRun: number;
+  /**
+   * The start-up probe: `workers` no-op calls submitted at once to a new executor, which starts
+   * that many workers in parallel for them; resolves when all have run.
+   */
+  ping(executor: Executor<any>, workers: number): Promise<void>;
+  /** One run; `ms` covers only the executor calls. `checksum` must match across executors. */
+  run(executor: Executor<any>, signal: AbortSignal): Promise<{ ms: number; checksum?: string }>;
+}
+
+/**
+ * Runs `fn` with a signal that follows `signal`: each task of a run listens to it, so it gets its
+ * own listener limit instead of Node's warning at 11 listeners on the caller's signal.
+ */
+async function withRunSignal<T>(signal: AbortSignal, fn: (runSignal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const forward = (): void => controller.abort(signal.reason);
+  if (signal.aborted) forward();
+  else signal.addEventListener("abort", forward, { once: true });
+  try {
+    return await fn(controller.signal);
+  } finally {
+    signal.removeEventListener("abort", forward);
+  }
+}
+
+const EMPTY_RECORD: CompanyRecord = { id: 0, name: "", url: "" };
+
+async function pingLetters(executor: Executor<any>, workers: number): Promise<void> {
+  await Promise.all(Array.from({ length: workers }, () => executor.submit("processLetter", EMPTY_RECORD, 0)));
+}
+
+/** Task 1: every letter downloaded and written, into a fresh temporary folder per run. */
+export function ioWorkload(endpointTemplate: string, letters: readonly string[] = [...LETTERS]): Workload {
+  return {
+    task: "io",
+    moduleUrl: lettersTasksUrl,
+    work: { name: "request", perRun: letters.length },
+    inputsPerRun: letters.length,
+    ping: pingLetters,
+    run: (executor, signal) =>
+      withRunSignal(signal, async (runSignal) => {
+        const outDir = await mkdtemp(join(tmpdir(), "concur-bench-io-"));
+        try {
+          const submitter = (executor as Executor<LettersTasks>).with({ signal: runSignal });
+          const options = { endpoint: endpointTemplate, outDir };
+          const began = performance.now();
+          const names = await Promise.all(
+            letters.map((letter) => submitter.submit("downloadAndWrite", letter, options)),
+          );
+          const ms = performance.now() - began;
+          const wrong = names.findIndex((name, i) => name !== `${letters[i]!}.txt`);
+          if (wrong >= 0)
+            throw new Error(
+              `downloadAndWrite("${letters[wrong]!}") returned ${JSON.stringify(names[wrong])}`,
+            );
+          return { ms, checksum: String(names.length) };
+        } finally {
+          await rm(outDir, { recursive: true, force: true });
+        }
+      }),
+  };
+}
+
+/** Total inner-loop iterations of a set of records. */
+export function totalIterations(records: readonly CompanyRecord[], multiplier: number): number {
+  return records.reduce((sum, record) => sum + innerIterations(record, multiplier), 0);
+}
+
+/** Task 2: `processLetter` over every record, the records loaded beforehand (not timed, as in the seed). */
+export function cpuWorkload(records: readonly CompanyRecord[], multiplier: number): Workload {
+  return {
+    task: "cpu",
+    moduleUrl: lettersTasksUrl,
+    work: { name: "record", perRun: records.length, innerIterations: totalIterations(records, multiplier) },
+    inputsPerRun: records.length,
+    ping: pingLetters,
+    run: (executor, signal) =>
+      withRunSignal(signal, async (runSignal) => {
+        const submitter = (executor as Executor<LettersTasks>).with({ signal: runSignal });
+        const began = performance.now();
+        const results = await Promise.all(
+          records.map((record) => submitter.submit("processLetter", record, multiplier)),
+        );
+        const ms = performance.now() - began;
+        return { ms, checksum: String(results.reduce((a, b) => a + b, 0)) };
+      }),
+  };
+}
+
+/**
+ * A user's task over given inputs. There is no no-op to probe start-up with, so the probe calls
+ * the task with the first input: a user cell's start-up includes one call.
+ */
+export function userWorkload(moduleUrl: URL, task: string, inputs: readonly unknown[]): Workload {
+  const first = inputs[0];
+  return {
+    task: `user:${task}`,
+    moduleUrl,
+    work: { name: "input", perRun: inputs.length },
+    inputsPerRun: inputs.length,
+    async ping(executor, workers) {
+      await Promise.all(Array.from({ length: workers }, () => executor.submit(task, first)));
+    },
+    run: (executor, signal) =>
+      withRunSignal(signal, async (runSignal) => {
+        const submitter = executor.with({ signal: runSignal });
+        const began = performance.now();
+        await Promise.all(inputs.map((input) => submitter.submit(task, input)));
+        return { ms: performance.now() - began };
+      }),
+  };
+}
+
+/**
+ * `count` records taken evenly across `records` (every letter represented), or `records`
+ * repeated when `count` is larger: deterministic, so Node and Python process the same ones.
+ */
+export function selectRecords(records: readonly CompanyRecord[], count: number): CompanyRecord[] {
+  if (records.length === 0 || count <= 0) return [];
+  if (count >= records.length) return Array.from({ length: count }, (_, i) => records[i % records.length]!);
+  return Array.from({ length: count }, (_, i) => records[Math.floor((i * records.length) / count)]!);
+}

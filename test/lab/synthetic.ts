@@ -1,0 +1,95 @@
+/** Builds synthetic cells and reports for the lab's tests: numbers chosen, no timing involved. */
+import { compareCells, finalizeCell } from "../../src/lab/analyze.js";
+import { cellId, emptyCell } from "../../src/lab/cells.js";
+import type {
+  BenchExecutor,
+  BenchReport,
+  BenchRuntime,
+  BenchTaskId,
+  CellResult,
+  MachineContext,
+} from "../../src/lab/report.js";
+import { decideVerdicts } from "../../src/lab/verdict.js";
+import { collectWarnings } from "../../src/lab/warnings.js";
+
+/** `n` samples spread evenly over ms × (1 ± spread): median exactly `ms`, a narrow interval. */
+export function around(ms: number, n = 8, spread = 0.01): number[] {
+  if (n === 1) return [ms];
+  return Array.from({ length: n }, (_, i) => ms * (1 + spread * ((2 * i) / (n - 1) - 1)));
+}
+
+export function cell(
+  task: BenchTaskId,
+  executor: BenchExecutor,
+  workers: number,
+  samples: number[],
+  options: { runtime?: BenchRuntime; startup?: number[]; status?: CellResult["status"] } = {},
+): CellResult {
+  const runtime = options.runtime ?? "node";
+  const result = emptyCell(
+    { id: cellId(task, runtime, executor, workers), task, runtime, executor, workers },
+    task === "cpu" ? { name: "record", perRun: 10, innerIterations: 1e7 } : { name: "request", perRun: 26 },
+  );
+  result.samplesMs.push(...samples);
+  result.startupMs.push(...(options.startup ?? []));
+  if (options.status) result.status = options.status;
+  return finalizeCell(result);
+}
+
+export function machine(overrides: Partial<MachineContext> = {}): MachineContext {
+  return {
+    cpuModel: "Test CPU",
+    cores: 2,
+    availableParallelism: 2,
+    memoryBytes: 8 * 2 ** 30,
+    platform: "linux",
+    arch: "x64",
+    nodeVersion: "v20.0.0",
+    pythonVersion: "3.11.0",
+    loadAverageStart: [0.1, 0.1, 0.1],
+    loadAverageEnd: [0.5, 0.2, 0.1],
+    concurVersion: "0.0.0-test",
+    ...overrides,
+  };
+}
+
+export function report(cells: CellResult[], overrides: Partial<BenchReport> = {}): BenchReport {
+  const m = overrides.machine ?? machine();
+  const comparisons = compareCells(cells);
+  const interrupted = overrides.interrupted ?? false;
+  const base: BenchReport = {
+    schema: "concur.bench-report",
+    version: 1,
+    createdAt: "2025-01-01T00:00:00.000Z",
+    durationMs: 1234,
+    interrupted,
+    config: {
+      tasks: [...new Set(cells.map((c) => c.task))],
+      executors: ["sequential", "async", "thread", "process"],
+      workers: [1, 2],
+      warmupRuns: 1,
+      minRuns: 5,
+      maxRuns: 30,
+      minTimeMs: 1000,
+      quick: false,
+      size: { factor: 0.25, records: 10, multiplier: 99, pythonRecords: 2 },
+      endpoint: {
+        url: "http://127.0.0.1:1/api/company/search/?q={letter}",
+        latency: "fixed 25ms",
+        embedded: true,
+      },
+      python: { enabled: true },
+      seed: 1,
+    },
+    machine: m,
+    cells,
+    comparisons,
+    verdicts: [],
+    warnings: [],
+    notes: [],
+  };
+  const merged = { ...base, ...overrides };
+  merged.verdicts = overrides.verdicts ?? decideVerdicts(merged);
+  merged.warnings = overrides.warnings ?? collectWarnings(merged);
+  return merged;
+}
