@@ -37,7 +37,7 @@ export interface BenchOptions {
   workers?: readonly number[];
   /** Unmeasured runs per cell after its start-up. @default 1 */
   warmupRuns?: number;
-  /** @default 5 (quick: 3) */
+  /** @default 10, so the interval is a bootstrap of the median (quick: 3) */
   minRuns?: number;
   /** @default 30 (quick: 5) */
   maxRuns?: number;
@@ -97,7 +97,7 @@ export interface ResolvedOptions {
 export const DEFAULTS = {
   normal: {
     warmupRuns: 1,
-    minRuns: 5,
+    minRuns: 10,
     maxRuns: 30,
     minTimeMs: 1000,
     size: 0.25,
