@@ -5,6 +5,7 @@
 import { describeLoad } from "../lib/machine.js";
 import type { Summary } from "../lib/stats.js";
 import { compact, markdownTable, percent, ratio } from "../lib/table.js";
+import { PROFILES } from "./plan.js";
 import { CONCUR, med, task2Speedup, type PoolsResults } from "./results.js";
 import { CONTENDERS, isConcur, kindOf, type ContenderId } from "./trial/protocol.js";
 
@@ -275,6 +276,13 @@ export function renderBenchmarksMd(
           `Whole run: ${(results.elapsedMs / 1000).toFixed(0)} s.`,
         `- Machine load: ${describeLoad(m)}. ${otherWork(results)}`,
         `- Task 2 input: ${results.workload.records} records from ${results.workload.recordsSource}.`,
+        `- Sizes: ${compact(p.tinyAllTasks)} tiny tasks at once, ${compact(p.tinyBoundedTasks)} with at most ${p.window} in flight, ` +
+          `${compact(p.cpuTasks)} CPU tasks` +
+          (p.name === "full"
+            ? ": the sizes of issue 5."
+            : ` (issue 5 asks for ${compact(PROFILES.full.tinyBoundedTasks)} bounded and ${compact(PROFILES.full.cpuTasks)} CPU tasks: ` +
+              `\`--full\` runs those, in several times the five minutes this profile keeps to; throughput and efficiency ` +
+              `are per task, so the smaller counts change the noise, not what is measured).`),
       ].join("\n"),
     `## Method\n\n` +
       [
