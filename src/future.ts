@@ -23,7 +23,7 @@ export interface FutureInternals {
 }
 // Assigned by Future's static block, which runs when the class is defined (declared above it,
 // so the block does not hit the temporal dead zone).
- 
+
 export let futureInternals: FutureInternals;
 
 /**

@@ -11,7 +11,11 @@ const make = {
   process: (options: Record<string, unknown>) => new ProcessPoolExecutor<Tasks>(tasksUrl, options),
 };
 
-async function withPool(kind: keyof typeof make, options: Record<string, unknown>, body: (pool: Executor<Tasks>) => Promise<void>) {
+async function withPool(
+  kind: keyof typeof make,
+  options: Record<string, unknown>,
+  body: (pool: Executor<Tasks>) => Promise<void>,
+) {
   const before = snapshot();
   const pool = make[kind]({ maxWorkers: 1, ...options });
   try {
@@ -71,9 +75,11 @@ for (const kind of ["thread", "process"] as const) {
         const stuck = pool.submit("spin", 30_000);
         await until(() => stuck.running(), "the task runs");
         stuck.cancel();
-        await until(() => pool.stats().workersStarted === 1 && pool.stats().workers === 0, "the stuck worker is gone", 10_000).catch(
-          () => undefined,
-        );
+        await until(
+          () => pool.stats().workersStarted === 1 && pool.stats().workers === 0,
+          "the stuck worker is gone",
+          10_000,
+        ).catch(() => undefined);
         assert.equal(await pool.submit("inc", 1), 2);
         assert.equal(pool.stats().workersStarted, 2);
       }));

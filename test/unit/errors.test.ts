@@ -5,7 +5,9 @@ import { deserializeError, serializeError } from "../../src/protocol/serialize-e
 
 test("error classes are recognised across two copies of the package", async () => {
   // A second, separate instance of the module, as when two copies of concur are installed.
-  const copy = (await import(`../../src/errors.ts?copy=${Date.now()}`)) as typeof import("../../src/errors.js");
+  const copy = (await import(
+    `../../src/errors.ts?copy=${Date.now()}`
+  )) as typeof import("../../src/errors.js");
   assert.notEqual(copy.WorkerCrashedError, WorkerCrashedError);
   const foreign = new copy.WorkerCrashedError("x", { exitCode: 1, signal: null });
   assert.ok(foreign instanceof WorkerCrashedError);
@@ -28,7 +30,10 @@ test("serialization keeps class, code, fields and the cause chain, and never thr
   const circular: Record<string, unknown> = {};
   circular.self = circular;
   const weird = Object.assign(new Error("weird"), { circular, big: 10n });
-  const rebuilt = deserializeError(structuredClone(serializeError(outer)), "    at caller (x.ts:1:1)") as Error;
+  const rebuilt = deserializeError(
+    structuredClone(serializeError(outer)),
+    "    at caller (x.ts:1:1)",
+  ) as Error;
   assert.equal(rebuilt.message, "outer");
   assert.match(rebuilt.stack ?? "", /--- submitted from ---\n {4}at caller/);
   const cause = rebuilt.cause as RangeError & { code: string; data: unknown; fn: unknown };
@@ -38,7 +43,9 @@ test("serialization keeps class, code, fields and the cause chain, and never thr
   assert.equal(typeof cause.fn, "string", "a function field arrives described, not lost");
   const weirdBack = deserializeError(structuredClone(serializeError(weird))) as Error & { big: bigint };
   assert.equal(weirdBack.big, 10n);
-  const concur = deserializeError(structuredClone(serializeError(new TaskTimeoutError("slow", 5)))) as TaskTimeoutError;
+  const concur = deserializeError(
+    structuredClone(serializeError(new TaskTimeoutError("slow", 5))),
+  ) as TaskTimeoutError;
   assert.ok(concur instanceof TaskTimeoutError);
   assert.equal(concur.timeout, 5);
 });
