@@ -30,6 +30,8 @@ export interface Transport {
 
 /** Results are flushed at the latest after this many, so a long batch still streams back. */
 const FLUSH_EVERY = 64;
+/** Back-to-back work after which the drain loop flushes and yields (see #drain). */
+const YIELD_AFTER_MS = 1;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
@@ -50,6 +52,7 @@ export class WorkerRuntime {
   #current: { id: number; context: LazyTaskContext } | undefined;
   #outbox: TaskOutcome[] = [];
   #outboxNames: string[] = [];
+  #lastTurn = performance.now();
 
   constructor(transport: Transport) {
     this.#transport = transport;
@@ -137,6 +140,7 @@ export class WorkerRuntime {
 
   async #drain(): Promise<void> {
     this.#draining = true;
+    this.#lastTurn = performance.now();
     const module = this.#module!;
     while (this.#head < this.#queue.length) {
       const task = this.#queue[this.#head]!;
@@ -169,7 +173,16 @@ export class WorkerRuntime {
         setSerialTask(undefined);
         this.#push(task.name, outcome);
       }
-      if (this.#outbox.length >= FLUSH_EVERY || this.#head >= this.#queue.length) this.#flush();
+      if (this.#outbox.length >= FLUSH_EVERY || this.#head >= this.#queue.length) {
+        this.#flush();
+      } else if (performance.now() - this.#lastTurn > YIELD_AFTER_MS) {
+        // Long tasks: send what is done (the main side refills this worker while the next task
+        // runs) and let this thread's event loop turn, so that a `release` (work stealing) or an
+        // `abort` for a waiting task is seen before that task starts, not after.
+        this.#flush();
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        this.#lastTurn = performance.now();
+      }
     }
     this.#queue = [];
     this.#head = 0;

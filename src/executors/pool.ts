@@ -11,26 +11,23 @@
  * - a worker keeps this process alive (ref) only while it starts, holds tasks, or is closing.
  */
 import os from "node:os";
-import {
-  CancelledError,
-  NotSerializableError,
-  ProtocolError,
-  WorkerCrashedError,
-  WorkerStartError,
-} from "../errors.js";
-import {
-  PROTOCOL_VERSION,
-  Status,
-  type RunTask,
-  type TaskOutcome,
-  type WorkerMessage,
-} from "../protocol/messages.js";
+import { CancelledError, NotSerializableError, ProtocolError, WorkerStartError } from "../errors.js";
+import { PROTOCOL_VERSION, Status, type TaskOutcome, type WorkerMessage } from "../protocol/messages.js";
 import { deserializeError } from "../protocol/serialize-error.js";
 import type { HandleEvents, WorkerExit, WorkerHandle } from "../runtime/handle.js";
-import type { PoolOptions, Transferable } from "../types.js";
+import type { PoolOptions } from "../types.js";
 import { ExecutorBase, checkCount, type TaskRecord } from "./base.js";
 import { Deque } from "./deque.js";
 import { PartialChunkError } from "./map.js";
+import {
+  collectTransfer,
+  crashError,
+  describe,
+  newPoolWorker,
+  submitStack,
+  toRunTask,
+  type PoolWorker,
+} from "./pool-worker.js";
 
 /** Consecutive start-up crashes (no ready, no startError) before the pool gives up. */
 const MAX_START_FAILURES = 3;
@@ -40,25 +37,6 @@ const MAX_PREFETCH = 64;
 /** Auto chunks aim at this much work per chunk, so messaging stays a small share. */
 const CHUNK_TARGET_MS = 2;
 const MAX_CHUNK = 1024;
-
-interface PoolWorker {
-  readonly handle: WorkerHandle;
-  state: "starting" | "ready" | "closing" | "dead";
-  /** Tasks handed to this worker, in the order it runs them. */
-  readonly inflight: Map<number, TaskRecord>;
-  assigned: number;
-  /** Holds a task with a timeout: nothing is queued behind it, so its clock is honest. */
-  exclusive: boolean;
-  /** A release (work stealing) request is out. */
-  releasing: boolean;
-  /** Killed on purpose (a cancelled or timed-out task that would not stop). */
-  killed: boolean;
-  referenced: boolean;
-  startError: unknown;
-  fatal: unknown;
-  idleTimer: NodeJS.Timeout | undefined;
-  killTimer: NodeJS.Timeout | undefined;
-}
 
 export abstract class PoolExecutor<M> extends ExecutorBase<M> {
   readonly maxWorkers: number;
@@ -106,14 +84,17 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
     }
     this.#queue.push(record);
     this.#queuedLive++;
-    if (!this.#dispatchScheduled) {
-      // Many submit() calls in one tick become one dispatch pass and one message per worker.
-      this.#dispatchScheduled = true;
-      queueMicrotask(() => {
-        this.#dispatchScheduled = false;
-        this.#dispatch();
-      });
-    }
+    // Many submit() calls in one tick become one dispatch pass and one message per worker.
+    this.#scheduleDispatch();
+  }
+
+  #scheduleDispatch(): void {
+    if (this.#dispatchScheduled) return;
+    this.#dispatchScheduled = true;
+    queueMicrotask(() => {
+      this.#dispatchScheduled = false;
+      this.#dispatch();
+    });
   }
 
   protected removeQueued(_record: TaskRecord): void {
@@ -189,7 +170,10 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
         continue;
       }
       const exclusive = record.timeout !== undefined;
-      const worker = this.#pickWorker(limit, exclusive);
+      // At the tail (no more waiting tasks than workers) nothing is queued inside a busy worker:
+      // a task waiting behind another while a worker sits idle is what makes a batch end late.
+      const tailLimit = this.#queuedLive <= this.#workers.size ? 1 : limit;
+      const worker = this.#pickWorker(tailLimit, exclusive);
       if (!worker) break;
       this.#queue.shift();
       this.#queuedLive--;
@@ -204,7 +188,10 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
       if (batch) batch.push(record);
       else batches.set(worker, [record]);
     }
-    if (batches) for (const [worker, records] of batches) this.#send(worker, records);
+    let refused = false;
+    if (batches) for (const [worker, records] of batches) refused = !this.#send(worker, records) || refused;
+    // A task refused as not serializable freed a place in its worker: fill it.
+    if (refused && this.#queuedLive > 0) this.#scheduleDispatch();
     this.#spawnAsNeeded();
     this.#stealIfIdle();
     this.#notifyRoom();
@@ -224,19 +211,22 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
     return best;
   }
 
-  #send(worker: PoolWorker, records: TaskRecord[]): void {
+  /** Sends a batch to a worker; false when some task in it could not be sent (and was failed). */
+  #send(worker: PoolWorker, records: TaskRecord[]): boolean {
     const tasks = records.map(toRunTask);
     const transfer = collectTransfer(records);
     try {
       worker.handle.send({ t: "run", tasks }, transfer);
-      return;
+      return true;
     } catch {
       // Fall through: find which task could not be serialized by sending them one by one.
     }
+    let allSent = true;
     records.forEach((record, i) => {
       try {
         worker.handle.send({ t: "run", tasks: [tasks[i]!] }, record.transfer);
       } catch (error) {
+        allSent = false;
         this.#unassign(worker, record);
         const message = error instanceof Error ? error.message : String(error);
         this.rejectTask(
@@ -249,6 +239,7 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
         );
       }
     });
+    return allSent;
   }
 
   #unassign(worker: PoolWorker, record: TaskRecord): void {
@@ -275,22 +266,9 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
   }
 
   #spawn(): void {
-    const worker: PoolWorker = {
-      handle: undefined as unknown as WorkerHandle,
-      state: "starting",
-      inflight: new Map(),
-      assigned: 0,
-      exclusive: false,
-      releasing: false,
-      killed: false,
-      referenced: true,
-      startError: undefined,
-      fatal: undefined,
-      idleTimer: undefined,
-      killTimer: undefined,
-    };
+    const worker = newPoolWorker();
     try {
-      (worker as { handle: WorkerHandle }).handle = this.createHandle({
+      worker.handle = this.createHandle({
         message: (message) => this.#onMessage(worker, message),
         invalid: (problem) => {
           worker.fatal = new ProtocolError(`worker sent an invalid message: ${problem}`);
@@ -549,7 +527,6 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
       worker.killTimer = setTimeout(() => {
         worker.killTimer = undefined;
         if (this.#runningAborted(worker)) {
-          worker.killed = true;
           worker.handle.kill();
         }
       }, this.#cancelGrace);
@@ -613,36 +590,4 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
     for (const worker of this.#workers) running += worker.inflight.size;
     return { workers: this.#liveWorkers(), queued: this.#queuedLive, running, capacity: this.maxWorkers };
   }
-}
-
-/** Formats the submitting stack: only for failures, because formatting a stack is costly. */
-function submitStack(record: TaskRecord): string | undefined {
-  return record.origin.stack?.replace(/^Error\n/, "");
-}
-
-function toRunTask(record: TaskRecord): RunTask {
-  return record.chunk
-    ? { id: record.id, name: record.name, args: record.args, chunk: true }
-    : { id: record.id, name: record.name, args: record.args };
-}
-
-function collectTransfer(records: TaskRecord[]): readonly Transferable[] | undefined {
-  let transfer: Transferable[] | undefined;
-  for (const record of records) if (record.transfer) (transfer ??= []).push(...record.transfer);
-  return transfer;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-function crashError(record: TaskRecord, exit: WorkerExit, fatal: unknown): WorkerCrashedError {
-  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${String(exit.exitCode)}`;
-  const cause = fatal ?? exit.error;
-  const why = cause !== undefined ? ` (${describe(cause)})` : "";
-  return new WorkerCrashedError(`the worker running task "${record.name}" ${how}${why}`, {
-    exitCode: exit.exitCode,
-    signal: exit.signal,
-    cause,
-  });
 }

@@ -1,0 +1,75 @@
+/**
+ * One worker as the pool sees it, and the small pure helpers the pool engine uses to talk about
+ * tasks and workers. The engine itself is pool.ts.
+ */
+import { WorkerCrashedError } from "../errors.js";
+import type { RunTask } from "../protocol/messages.js";
+import type { WorkerExit, WorkerHandle } from "../runtime/handle.js";
+import type { Transferable } from "../types.js";
+import type { TaskRecord } from "./base.js";
+
+export interface PoolWorker {
+  /** Set right after creation (the handle's callbacks need the worker first). */
+  handle: WorkerHandle;
+  state: "starting" | "ready" | "closing" | "dead";
+  /** Tasks handed to this worker, in the order it runs them. */
+  readonly inflight: Map<number, TaskRecord>;
+  assigned: number;
+  /** Holds a task with a timeout: nothing is queued behind it, so its clock is honest. */
+  exclusive: boolean;
+  /** A release (work stealing) request is out. */
+  releasing: boolean;
+  referenced: boolean;
+  startError: unknown;
+  fatal: unknown;
+  idleTimer: NodeJS.Timeout | undefined;
+  killTimer: NodeJS.Timeout | undefined;
+}
+
+export function newPoolWorker(): PoolWorker {
+  return {
+    handle: undefined as unknown as WorkerHandle,
+    state: "starting",
+    inflight: new Map(),
+    assigned: 0,
+    exclusive: false,
+    releasing: false,
+    referenced: true,
+    startError: undefined,
+    fatal: undefined,
+    idleTimer: undefined,
+    killTimer: undefined,
+  };
+}
+
+/** Formats the submitting stack: only for failures, because formatting a stack is costly. */
+export function submitStack(record: TaskRecord): string | undefined {
+  return record.origin.stack?.replace(/^Error\n/, "");
+}
+
+export function toRunTask(record: TaskRecord): RunTask {
+  return record.chunk
+    ? { id: record.id, name: record.name, args: record.args, chunk: true }
+    : { id: record.id, name: record.name, args: record.args };
+}
+
+export function collectTransfer(records: TaskRecord[]): readonly Transferable[] | undefined {
+  let transfer: Transferable[] | undefined;
+  for (const record of records) if (record.transfer) (transfer ??= []).push(...record.transfer);
+  return transfer;
+}
+
+export function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+export function crashError(record: TaskRecord, exit: WorkerExit, fatal: unknown): WorkerCrashedError {
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${String(exit.exitCode)}`;
+  const cause = fatal ?? exit.error;
+  const why = cause !== undefined ? ` (${describe(cause)})` : "";
+  return new WorkerCrashedError(`the worker running task "${record.name}" ${how}${why}`, {
+    exitCode: exit.exitCode,
+    signal: exit.signal,
+    cause,
+  });
+}
