@@ -416,17 +416,22 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
 
   /** Closes a worker gracefully (recycling or idle timeout); a replacement starts on demand. */
   #retire(worker: PoolWorker): void {
-    if (worker.state !== "ready") return;
+    if (worker.state !== "ready" || !this.#askToClose(worker)) return;
+    worker.killTimer = setTimeout(() => worker.handle.kill(), this.#shutdownGrace);
+    worker.killTimer.unref();
+  }
+
+  /** ready → closing: the worker finishes what it holds, then exits. False if it had to be killed. */
+  #askToClose(worker: PoolWorker): boolean {
     worker.state = "closing";
     clearTimeout(worker.idleTimer);
     try {
       worker.handle.send({ t: "close" });
+      return true;
     } catch {
       worker.handle.kill();
-      return;
+      return false;
     }
-    worker.killTimer = setTimeout(() => worker.handle.kill(), this.#shutdownGrace);
-    worker.killTimer.unref();
   }
 
   #onExit(worker: PoolWorker, exit: WorkerExit): void {
@@ -549,16 +554,7 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
         this.#updateRef(worker);
         continue;
       }
-      if (worker.state === "ready") {
-        worker.state = "closing";
-        clearTimeout(worker.idleTimer);
-        try {
-          worker.handle.send({ t: "close" });
-        } catch {
-          worker.handle.kill();
-          continue;
-        }
-      }
+      if (worker.state === "ready" && !this.#askToClose(worker)) continue;
       // A worker that will not stop (a stuck task, a handle it keeps open) is killed.
       clearTimeout(worker.killTimer);
       worker.killTimer = setTimeout(() => worker.handle.kill(), this.#shutdownGrace);

@@ -2,6 +2,7 @@
  * Statistics of samples of durations: pure functions, no I/O, deterministic (the bootstrap uses a
  * seeded PRNG), tested against values computed by hand.
  */
+import { seededRandom } from "../letters/random.js";
 import type { SampleStats } from "./report.js";
 
 /** Two-sided 95% critical value of the standard normal distribution. */
@@ -134,20 +135,10 @@ export function meanCi95(values: readonly number[], options: { nonNegative?: boo
 }
 
 /**
- * A small, fast, seedable PRNG (mulberry32): the same seed gives the same stream on every
- * platform, which keeps bootstrap intervals reproducible.
- * @returns a function returning uniforms in [0, 1)
+ * A small, fast, seedable PRNG (mulberry32, shared with the endpoint's data): the same seed
+ * gives the same stream everywhere, which keeps bootstrap intervals reproducible.
  */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const mulberry32: (seed: number) => () => number = seededRandom;
 
 /**
  * The 95% confidence interval of the median by the percentile bootstrap: `resamples` resamples

@@ -15,7 +15,7 @@ import {
   taskCells,
   taskLabel,
   unitBasis,
-} from "./html-format.js";
+} from "./format.js";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 

@@ -15,7 +15,7 @@ import {
   resultRows,
   taskLabel,
   unitBasis,
-} from "./html-format.js";
+} from "./format.js";
 import { BOOTSTRAP, STYLE } from "./html-style.js";
 
 /**

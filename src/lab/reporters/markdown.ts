@@ -13,7 +13,7 @@ import {
   resultRows,
   taskLabel,
   unitBasis,
-} from "./html-format.js";
+} from "./format.js";
 
 /** Text for Markdown prose: no raw HTML tags, and no line breaks inside a list item. */
 export function escapeMarkdownText(text: string): string {
