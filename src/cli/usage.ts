@@ -1,3 +1,5 @@
+import { SpecError } from "../letters/errors.js";
+
 /** Exit codes of the concur command line. */
 export const exitCodes = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 
@@ -28,4 +30,23 @@ export function parsePositiveIntList(flag: string, value: string): number[] {
 export function parseChoice<T extends string>(flag: string, value: string, choices: readonly T[]): T {
   if ((choices as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`${flag} must be one of ${choices.join(", ")}, got "${value}"`);
+}
+
+/** Parses an integer flag within [min, max], or throws a UsageError naming the flag. */
+export function parseInteger(flag: string, value: string, min: number, max: number): number {
+  const n = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return n;
+}
+
+/** Runs a latency or fault spec parser, turning its SpecError into a UsageError for the flag. */
+export function specOrUsage<T>(flag: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof SpecError) throw new UsageError(`${flag}: ${error.message}`);
+    throw error;
+  }
 }

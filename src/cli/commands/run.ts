@@ -24,8 +24,7 @@ import {
 } from "../../letters/index.js";
 import { DEFAULT_LATENCY, formatLatency, parseLatency } from "../../letters/latency.js";
 import { DEFAULT_MULTIPLIER } from "../../letters/process.js";
-import { UsageError, exitCodes, parseChoice, parsePositiveInt } from "../usage.js";
-import { parseInteger, specOrUsage } from "./serve.js";
+import { UsageError, exitCodes, parseChoice, parseInteger, parsePositiveInt, specOrUsage } from "../usage.js";
 
 const DEFAULT_DIR = "concur-letters";
 

@@ -3,12 +3,11 @@
  * then closes it cleanly (keep-alive and hung connections included) and exits 0.
  */
 import type { Command } from "commander";
-import { SpecError } from "../../letters/errors.js";
 import { DEFAULT_RECORDS_PER_LETTER, DEFAULT_SEED } from "../../letters/data.js";
 import { startEndpoint } from "../../letters/endpoint.js";
 import { describeFaults, parseFaults } from "../../letters/faults.js";
 import { describeLatency, formatLatency, parseLatency, DEFAULT_LATENCY } from "../../letters/latency.js";
-import { UsageError, exitCodes } from "../usage.js";
+import { UsageError, exitCodes, parseInteger, specOrUsage } from "../usage.js";
 
 interface ServeFlags {
   port: string;
@@ -93,27 +92,6 @@ async function serve(flags: ServeFlags): Promise<number> {
   process.stderr.write(`concur serve: ${signal}, closing (${endpoint.requests()} requests served)\n`);
   await endpoint.close();
   return exitCodes.ok;
-}
-
-// Flag helpers shared with run.ts (candidates for usage.ts, which this command does not own).
-
-/** Parses an integer flag within [min, max], or throws a UsageError naming the flag. */
-export function parseInteger(flag: string, value: string, min: number, max: number): number {
-  const n = Number(value.trim());
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
-  }
-  return n;
-}
-
-/** Runs a latency or fault spec parser, turning its SpecError into a UsageError for the flag. */
-export function specOrUsage<T>(flag: string, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (error instanceof SpecError) throw new UsageError(`${flag}: ${error.message}`);
-    throw error;
-  }
 }
 
 /** True for hosts that only this machine can reach. */
