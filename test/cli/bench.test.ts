@@ -1,42 +1,14 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { validateReport } from "../../src/lab/validate.js";
 import type { BenchReport } from "../../src/lab/report.js";
+import { concur } from "../helpers/cli.js";
 
-const bin = fileURLToPath(new URL("../../src/cli/bin.ts", import.meta.url));
 const tasks = fileURLToPath(new URL("../fixtures/lab-tasks.ts", import.meta.url));
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function concur(
-  args: string[],
-  options: { onStderr?: (text: string, child: ReturnType<typeof spawn>) => void } = {},
-): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", bin, ...args], {
-      env: { ...process.env, NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-      options.onStderr?.(stderr, child);
-    });
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 let dir: string;
 before(async () => {
