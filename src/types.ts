@@ -138,12 +138,16 @@ export interface PoolOptions extends ExecutorOptions {
   /** Environment of the workers. @default process.env */
   env?: Record<string, string | undefined>;
   /**
-   * Milliseconds a worker gets to stop on its own (at shutdown, or after its running task was
-   * cancelled or timed out) before it is killed.
-   * @default 2000 at shutdown; 200 after a cancel or timeout
+   * Milliseconds a running task gets to stop through its signal after it was cancelled or timed
+   * out; a worker still busy with it then is killed and replaced.
+   * @default 200
    */
   cancelGracePeriod?: number;
-  /** Milliseconds a worker gets to exit at shutdown before it is killed. @default 5000 */
+  /**
+   * Milliseconds a worker gets to exit once asked to close (shutdown, recycling, idle timeout)
+   * before it is killed.
+   * @default 5000
+   */
   shutdownGracePeriod?: number;
   /**
    * Tasks a worker may hold at once (one runs, the rest wait inside it) to hide the round trip

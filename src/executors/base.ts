@@ -89,6 +89,17 @@ export function checkCount(name: string, value: unknown, fallback: number, allow
   return value;
 }
 
+/** Checks a duration option (a finite number of milliseconds, 0 or more) and names it when wrong. */
+export function checkMilliseconds(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new InvalidArgumentError(
+      `${name} must be a number of milliseconds, 0 or more, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
 export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
   abstract readonly kind: ExecutorKind;
   /** The task module's URL, as a string. */

@@ -16,7 +16,7 @@ import { PROTOCOL_VERSION, Status, type TaskOutcome, type WorkerMessage } from "
 import { deserializeError } from "../protocol/serialize-error.js";
 import type { HandleEvents, WorkerExit, WorkerHandle } from "../runtime/handle.js";
 import type { PoolOptions } from "../types.js";
-import { ExecutorBase, checkCount, type TaskRecord } from "./base.js";
+import { ExecutorBase, checkCount, checkMilliseconds, type TaskRecord } from "./base.js";
 import { Deque } from "./deque.js";
 import { PartialChunkError } from "./map.js";
 import {
@@ -64,8 +64,8 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
     this.maxWorkers = checkCount("maxWorkers", options.maxWorkers, os.availableParallelism());
     this.#maxTasksPerWorker = checkCount("maxTasksPerWorker", options.maxTasksPerWorker, Infinity, true);
     this.#idleTimeout = checkCount("idleTimeout", options.idleTimeout, Infinity, true);
-    this.#cancelGrace = options.cancelGracePeriod ?? 200;
-    this.#shutdownGrace = options.shutdownGracePeriod ?? 5000;
+    this.#cancelGrace = checkMilliseconds("cancelGracePeriod", options.cancelGracePeriod, 200);
+    this.#shutdownGrace = checkMilliseconds("shutdownGracePeriod", options.shutdownGracePeriod, 5000);
     this.#prefetch =
       options.prefetch === "auto" || options.prefetch === undefined
         ? "auto"

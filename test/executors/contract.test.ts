@@ -434,6 +434,12 @@ for (const kind of EXECUTOR_KINDS) {
         () => createExecutor<Tasks>(kind, tasksUrl, { maxQueue: 1.5 }),
         /maxQueue must be a positive integer/,
       );
+      if (isPool(kind)) {
+        assert.throws(
+          () => createExecutor<Tasks>(kind, tasksUrl, { cancelGracePeriod: -5 }),
+          /cancelGracePeriod must be a number of milliseconds/,
+        );
+      }
       assert.throws(() => createExecutor<Tasks>(kind, "relative/path.js"), /absolute path/);
       const executor = createExecutor<Tasks>(kind, tasksUrl, { workers: 1 });
       assert.throws(() => executor.with({ timeout: -1 }), /timeout must be a positive/);
