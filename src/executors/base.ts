@@ -51,10 +51,11 @@ export interface TaskRecord {
 
 let nextTaskId = 1;
 /**
- * Frames kept of the submitting stack. Capturing is paid on every submit (the frames are walked
- * and held until the task settles), so keep the few that locate the caller.
+ * Frames kept of the submitting stack, counted from the caller of submit (the boundary function
+ * passed to captureOrigin is left out, with everything above it). Capturing costs about a
+ * microsecond per frame on every submit, so keep the few that locate the caller.
  */
-const SUBMIT_STACK_FRAMES = 4;
+const SUBMIT_STACK_FRAMES = 3;
 const NO_ORIGIN: { stack?: string } = {};
 
 /** Captures the caller's stack above `above`; V8 formats it only if `.stack` is read. */
@@ -131,16 +132,21 @@ export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
   }
 
   submit<K extends TaskName<M>>(name: K, ...args: TaskArgs<M, K>): Future<TaskResult<M, K>> {
-    return this.submitRecord(name, args, undefined, false).future as Future<TaskResult<M, K>>;
+    const origin = this.#captureStacks ? captureOrigin(this.submit) : NO_ORIGIN;
+    return this.submitRecord(name, args, undefined, false, origin).future as Future<TaskResult<M, K>>;
   }
 
   with(options: TaskOptions): TaskSubmitter<M> {
     if (typeof options !== "object" || options === null)
       throw new InvalidArgumentError("with() takes an options object");
     checkTimeout(options.timeout, "with()");
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- a named function (not an arrow) is the stack boundary
+    const self = this;
     return {
-      submit: <K extends TaskName<M>>(name: K, ...args: TaskArgs<M, K>) =>
-        this.submitRecord(name, args, options, false).future as Future<TaskResult<M, K>>,
+      submit: function submit<K extends TaskName<M>>(name: K, ...args: TaskArgs<M, K>) {
+        const origin = self.#captureStacks ? captureOrigin(submit) : NO_ORIGIN;
+        return self.submitRecord(name, args, options, false, origin).future as Future<TaskResult<M, K>>;
+      },
     };
   }
 
