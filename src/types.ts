@@ -96,6 +96,14 @@ export interface ShutdownOptions {
    * @default false
    */
   cancelFutures?: boolean;
+  /**
+   * Milliseconds to wait for queued and running tasks. Past it, the tasks still queued or running
+   * are cancelled (`CancelledError`, their signals abort) and pool workers that do not stop within
+   * `cancelGracePeriod` are killed; a task on an in-process executor that ignores its signal is
+   * left to finish on its own, but shutdown no longer waits for it.
+   * @default undefined (wait as long as the tasks take)
+   */
+  timeout?: number;
 }
 
 /** Options every executor takes. */

@@ -112,6 +112,7 @@ export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
   readonly #captureStacks: boolean;
   #closed = false;
   #shutdown: Promise<void> | undefined;
+  #deadline: NodeJS.Timeout | undefined;
 
   constructor(module: URL | string, options: ExecutorOptions) {
     this.moduleUrl = toModuleUrl(module);
@@ -179,12 +180,24 @@ export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
   }
 
   shutdown(options: ShutdownOptions = {}): Promise<void> {
-    const { wait = true, cancelFutures = false } = options;
+    const { wait = true, cancelFutures = false, timeout } = options;
+    if (timeout !== undefined) checkTimeout(timeout, "shutdown()");
     if (cancelFutures)
       this.cancelQueued(new CancelledError("the executor shut down before the task started"));
     if (!this.#shutdown) {
       this.#closed = true;
       this.#shutdown = this.close(cancelFutures);
+      // Clear the deadline once closed, so no timer outlives the executor.
+      void this.#shutdown.finally(() => clearTimeout(this.#deadline)).catch(() => undefined);
+    }
+    if (timeout !== undefined && this.#deadline === undefined) {
+      this.#deadline = setTimeout(() => {
+        this.forceStop(
+          new CancelledError(
+            `the executor shut down: tasks still running after ${timeout} ms were cancelled`,
+          ),
+        );
+      }, timeout);
     }
     if (wait) return this.#shutdown;
     // Not waiting: the pool still drains and closes in the background; a failure there has no
@@ -329,6 +342,8 @@ export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
   protected abstract queuedCount(): number;
   /** Resolves when the queue has room again (map's backpressure under maxQueue). */
   protected abstract waitForRoom(): Promise<void>;
+  /** Shutdown's timeout passed: cancel everything queued or running, and stop waiting for it. */
+  protected abstract forceStop(error: CancelledError): void;
   /** Drains (or cancels) and releases every resource; called once. */
   protected abstract close(cancelFutures: boolean): Promise<void>;
   protected abstract liveCounts(): { workers: number; queued: number; running: number; capacity: number };

@@ -172,6 +172,13 @@ export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
     }
   }
 
+  protected forceStop(error: CancelledError): void {
+    this.cancelQueued(error);
+    for (const record of [...this.#contexts.keys()]) record.future.cancel(error.message);
+    // A task that ignores its signal cannot be stopped on this thread: stop waiting for it.
+    this.#notify("idle");
+  }
+
   #notify(what: "room" | "idle"): void {
     const waiters = what === "room" ? this.#roomWaiters : this.#idleWaiters;
     if (waiters.length === 0) return;

@@ -538,6 +538,15 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
     }
   }
 
+  protected forceStop(error: CancelledError): void {
+    this.cancelQueued(error);
+    // The running tasks: cancelling aborts their signal and kills a worker that does not stop
+    // within cancelGracePeriod; its exit then lets close() go on.
+    for (const worker of this.#workers) {
+      for (const record of [...worker.inflight.values()]) record.future.cancel(error.message);
+    }
+  }
+
   protected async close(): Promise<void> {
     await new Promise<void>((resolve) => {
       this.#idleWaiters.push(resolve);

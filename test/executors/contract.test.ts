@@ -377,6 +377,18 @@ for (const kind of EXECUTOR_KINDS) {
       await assertNoLeaks(before, kind);
     });
 
+    test("shutdown({ timeout }) cancels what is still queued or running past it", async () => {
+      const before = snapshot();
+      const executor = createExecutor<Tasks>(kind, tasksUrl, { workers: 1, cancelGracePeriod: 50 });
+      const stuck = executor.submit("never");
+      const queued = executor.submit("add", 1, 1);
+      await until(() => stuck.running(), "the stuck task runs");
+      await executor.shutdown({ timeout: 100 });
+      await assert.rejects(stuck, CancelledError);
+      assert.ok(queued.cancelled(), "the task behind it was cancelled too");
+      await assertNoLeaks(before, kind);
+    });
+
     test("await using shuts the executor down", async () => {
       const before = snapshot();
       let outside: Executor<Tasks> | undefined;
