@@ -28,15 +28,10 @@ import {
   toRunTask,
   type PoolWorker,
 } from "./pool-worker.js";
+import { autoChunk, pickWorker, prefetchLimit } from "./pool-policy.js";
 
 /** Consecutive start-up crashes (no ready, no startError) before the pool gives up. */
 const MAX_START_FAILURES = 3;
-/** Prefetch ("auto") aims to keep this many milliseconds of work inside each worker. */
-const PREFETCH_TARGET_MS = 1;
-const MAX_PREFETCH = 64;
-/** Auto chunks aim at this much work per chunk, so messaging stays a small share. */
-const CHUNK_TARGET_MS = 2;
-const MAX_CHUNK = 1024;
 
 export abstract class PoolExecutor<M> extends ExecutorBase<M> {
   readonly maxWorkers: number;
@@ -131,27 +126,11 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
   }
 
   protected defaultMapBuffer(): number | (() => number) {
-    return () => 4 * this.maxWorkers * this.#autoChunk();
+    return () => 4 * this.maxWorkers * autoChunk(this.#avgRunMs);
   }
 
   protected override defaultChunksize(): number | (() => number) {
-    return () => this.#autoChunk();
-  }
-
-  #autoChunk(): number {
-    if (this.#avgRunMs === undefined) return 1;
-    return Math.max(1, Math.min(MAX_CHUNK, Math.floor(CHUNK_TARGET_MS / Math.max(this.#avgRunMs, 1e-4))));
-  }
-
-  #prefetchLimit(): number {
-    if (this.#prefetch !== "auto") return this.#prefetch;
-    if (this.#avgRunMs === undefined) return 1;
-    // Two at least: the next task waits inside the worker while one runs, so no round trip is
-    // lost between tasks; the tail is evened out by work stealing.
-    return Math.max(
-      2,
-      Math.min(MAX_PREFETCH, Math.ceil(PREFETCH_TARGET_MS / Math.max(this.#avgRunMs, 1e-4))),
-    );
+    return () => autoChunk(this.#avgRunMs);
   }
 
   // ---- dispatch ---------------------------------------------------------------------------
@@ -161,7 +140,7 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
       this.#failQueue(this.#broken);
       return;
     }
-    const limit = this.#prefetchLimit();
+    const limit = prefetchLimit(this.#prefetch, this.#avgRunMs);
     let batches: Map<PoolWorker, TaskRecord[]> | undefined;
     while (this.#queue.size > 0) {
       const record = this.#queue.peek()!;
@@ -173,7 +152,7 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
       // At the tail (no more waiting tasks than workers) nothing is queued inside a busy worker:
       // a task waiting behind another while a worker sits idle is what makes a batch end late.
       const tailLimit = this.#queuedLive <= this.#workers.size ? 1 : limit;
-      const worker = this.#pickWorker(tailLimit, exclusive);
+      const worker = pickWorker(this.#workers, tailLimit, exclusive, this.#maxTasksPerWorker);
       if (!worker) break;
       this.#queue.shift();
       this.#queuedLive--;
@@ -196,19 +175,6 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
     this.#stealIfIdle();
     this.#notifyRoom();
     for (const worker of this.#workers) this.#updateRef(worker);
-  }
-
-  #pickWorker(limit: number, exclusive: boolean): PoolWorker | undefined {
-    let best: PoolWorker | undefined;
-    for (const worker of this.#workers) {
-      if (worker.state !== "ready" || worker.exclusive || worker.assigned >= this.#maxTasksPerWorker)
-        continue;
-      const load = worker.inflight.size;
-      if (exclusive ? load > 0 : load >= limit) continue;
-      if (!best || load < best.inflight.size) best = worker;
-      if (load === 0) break;
-    }
-    return best;
   }
 
   /** Sends a batch to a worker; false when some task in it could not be sent (and was failed). */
