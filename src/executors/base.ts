@@ -113,6 +113,8 @@ export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
   #closed = false;
   #shutdown: Promise<void> | undefined;
   #deadline: NodeJS.Timeout | undefined;
+  /** close() has finished: a later shutdown({ timeout }) has nothing left to bound. */
+  #closedDone = false;
 
   constructor(module: URL | string, options: ExecutorOptions) {
     this.moduleUrl = toModuleUrl(module);
@@ -188,9 +190,14 @@ export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
       this.#closed = true;
       this.#shutdown = this.close(cancelFutures);
       // Clear the deadline once closed, so no timer outlives the executor.
-      void this.#shutdown.finally(() => clearTimeout(this.#deadline)).catch(() => undefined);
+      void this.#shutdown
+        .finally(() => {
+          this.#closedDone = true;
+          clearTimeout(this.#deadline);
+        })
+        .catch(() => undefined);
     }
-    if (timeout !== undefined && this.#deadline === undefined) {
+    if (timeout !== undefined && this.#deadline === undefined && !this.#closedDone) {
       this.#deadline = setTimeout(() => {
         this.forceStop(
           new CancelledError(
