@@ -16,15 +16,11 @@ import type { LetterRecord, WorkModule } from "./pools/trial/protocol.js";
 import { generateDataset } from "../src/letters/data.js";
 import { LETTERS } from "../src/letters/letter.js";
 import type { Executor, ExecutorKind } from "../src/index.js";
+import { intOption } from "./lib/args.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const args = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
-  const at = args.indexOf(name);
-  const value = at >= 0 ? Number(args[at + 1]) : fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} takes a positive integer`);
-  return value;
-};
+const option = (name: string, fallback: number): number => intOption(args, name, fallback);
 const ROUNDS = option("--rounds", 3);
 const TASKS = option("--tasks", 100_000);
 const WORKERS = 2;

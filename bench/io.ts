@@ -17,15 +17,11 @@ import { rotate, summarize } from "./lib/stats.js";
 import { writeBenchmarksMd, writeJson } from "./report/benchmarks-md.js";
 import type { Executor } from "../src/index.js";
 import type { LettersTasks } from "../src/letters/index.js";
+import { intOption } from "./lib/args.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const args = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
-  const at = args.indexOf(name);
-  const value = at >= 0 ? Number(args[at + 1]) : fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} takes a positive integer`);
-  return value;
-};
+const option = (name: string, fallback: number): number => intOption(args, name, fallback);
 const ROUNDS = option("--rounds", 3);
 const LATENCY_MS = option("--latency", 100);
 

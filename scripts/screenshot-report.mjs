@@ -6,7 +6,7 @@
 // resolver and proxy rules make whatever calls remain fail locally (the report needs no network).
 // test/lab/html-report.test.ts runs Chromium with the same flags.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -24,6 +24,8 @@ const width = option("--width", 1280);
 const height = option("--height", 2400);
 
 const chromium = process.env.CHROMIUM ?? "/usr/bin/chromium";
+/** Headless flags shared with test/lab/html-report.test.ts (see the comment there). */
+const CHROMIUM_FLAGS = JSON.parse(readFileSync(new URL("./chromium-flags.json", import.meta.url), "utf8"));
 if (!existsSync(chromium)) {
   console.error(`chromium not found at ${chromium}: apt-get install -y chromium (or set CHROMIUM)`);
   process.exit(1);
@@ -38,16 +40,7 @@ try {
   const result = spawnSync(
     chromium,
     [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--host-resolver-rules=MAP * ~NOTFOUND",
-      "--proxy-server=127.0.0.1:9",
+      ...CHROMIUM_FLAGS,
       "--hide-scrollbars",
       `--user-data-dir=${profile}`,
       `--window-size=${width},${height}`,

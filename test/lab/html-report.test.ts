@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -15,22 +15,13 @@ import { runInNewContext } from "node:vm";
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 /**
- * Headless flags, as in scripts/screenshot-report.mjs. The background-networking ones keep
+ * Headless flags, shared with scripts/screenshot-report.mjs. The background-networking ones keep
  * Chromium from calling home; the resolver and proxy rules make any network access fail, so
  * charts that render prove the page needs none.
  */
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--host-resolver-rules=MAP * ~NOTFOUND",
-  "--proxy-server=127.0.0.1:9",
-];
+const CHROMIUM_FLAGS = JSON.parse(
+  readFileSync(new URL("../../scripts/chromium-flags.json", import.meta.url), "utf8"),
+) as string[];
 
 const CHART_IDS = ["chart-time", "chart-speedup", "chart-io-vs-cpu"] as const;
 
