@@ -77,6 +77,14 @@ function shapeScale(cells: CellResult[]): Scale {
   return { domain: [...domain], range: domain.map((r) => RUNTIME_SHAPES[r]) };
 }
 
+/** Colour by executor series and shape by runtime, the same in every chart of the report. */
+function seriesEncodings(report: BenchReport, cells: CellResult[]) {
+  return {
+    color: { field: "series", type: "nominal", title: "executor", scale: seriesScale(report, cells) },
+    shape: { field: "runtime", type: "nominal", title: "runtime", scale: shapeScale(cells) },
+  } as const;
+}
+
 /** Cells drawn in the speedup charts: those compared with their sequential baseline. */
 function comparedCells(report: BenchReport): CellResult[] {
   const ids = new Set(report.comparisons.map((c) => c.cellId));
@@ -91,13 +99,7 @@ function jitter(index: number): number {
 /** (a) Time per executor, per task: all samples as dots, min–max, 95% CI, and the median. */
 export function timeChartSpec(report: BenchReport): TopLevelSpec {
   const all = measured(report.cells);
-  const color = {
-    field: "series",
-    type: "nominal",
-    title: "executor",
-    scale: seriesScale(report, all),
-  } as const;
-  const shape = { field: "runtime", type: "nominal", title: "runtime", scale: shapeScale(all) } as const;
+  const { color, shape } = seriesEncodings(report, all);
   const panels = reportTasks(report).flatMap((task): Panel[] => {
     const cells = measured(taskCells(report, task));
     if (cells.length === 0) return [];
@@ -263,13 +265,7 @@ const SPEEDUP_TOOLTIP = [
  */
 export function speedupChartSpec(report: BenchReport): TopLevelSpec {
   const all = comparedCells(report);
-  const color = {
-    field: "series",
-    type: "nominal",
-    title: "executor",
-    scale: seriesScale(report, all),
-  } as const;
-  const shape = { field: "runtime", type: "nominal", title: "runtime", scale: shapeScale(all) } as const;
+  const { color, shape } = seriesEncodings(report, all);
   const panels = reportTasks(report).flatMap((task): Panel[] => {
     const points = speedupPoints(report, task);
     if (points.length === 0) return [];
@@ -408,12 +404,7 @@ export function speedupChartSpec(report: BenchReport): TopLevelSpec {
  */
 export function ioVsCpuSpec(report: BenchReport): TopLevelSpec {
   const all = comparedCells(report);
-  const color = {
-    field: "series",
-    type: "nominal",
-    title: "executor",
-    scale: seriesScale(report, all),
-  } as const;
+  const { color } = seriesEncodings(report, all);
   const x = { type: "quantitative", title: "speedup vs sequential (×)", scale: { zero: true } } as const;
   const panels = reportTasks(report).flatMap((task): Panel[] => {
     const points = speedupPoints(report, task).map((p) => ({ ...p, value: formatSpeedup(p.speedup) }));
