@@ -82,7 +82,7 @@ export class Future<T> implements Promise<T> {
     if (this.done()) return false;
     const error = new CancelledError(reason ?? `task "${this.task}" was cancelled`);
     if (this.#owner && !this.#owner.cancelFuture(this.#token, error)) return false;
-    // The hook normally settles through the settler; settle here if it did not.
+    // The owner normally settles it while cancelling; a future without an owner settles here.
     if (!this.done()) this.#settle("cancelled", undefined, error);
     return true;
   }
@@ -202,11 +202,4 @@ export class Future<T> implements Promise<T> {
       },
     };
   }
-}
-
-/** A future already settled with `value`: handy in tests and adapters. */
-export function resolvedFuture<T>(task: string, value: T): Future<T> {
-  const future = new Future<T>(task);
-  futureInternals.resolve(future, value);
-  return future;
 }

@@ -10,6 +10,7 @@ import { LazyTaskContext, runInTaskContext } from "../task.js";
 import type { ExecutorOptions } from "../types.js";
 import { ExecutorBase, type TaskRecord } from "./base.js";
 import { Deque } from "./deque.js";
+import { Waiters } from "./waiters.js";
 import { PartialChunkError } from "./map.js";
 
 /** Longest stretch of back-to-back tasks before the event loop gets a turn. */
@@ -28,8 +29,8 @@ export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
   #yieldScheduled = false;
   #lastYield = performance.now();
   readonly #contexts = new Map<TaskRecord, LazyTaskContext>();
-  #roomWaiters: Array<() => void> = [];
-  #idleWaiters: Array<() => void> = [];
+  readonly #roomWaiters = new Waiters();
+  readonly #idleWaiters = new Waiters();
 
   constructor(module: URL | string, options: ExecutorOptions, concurrency: number) {
     super(module, options);
@@ -107,8 +108,8 @@ export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
       this.#running++;
       void this.#run(record);
     }
-    if (this.#queuedLive < this.maxQueue) this.#notify("room");
-    if (this.#running === 0 && this.#queue.size === 0) this.#notify("idle");
+    if (this.#queuedLive < this.maxQueue) this.#roomWaiters.releaseAll();
+    if (this.#running === 0 && this.#queue.size === 0) this.#idleWaiters.releaseAll();
   }
 
   async #run(record: TaskRecord): Promise<void> {
@@ -163,12 +164,12 @@ export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
 
   protected waitForRoom(): Promise<void> {
     if (this.#queuedLive < this.maxQueue) return Promise.resolve();
-    return new Promise((resolve) => this.#roomWaiters.push(resolve));
+    return this.#roomWaiters.wait();
   }
 
   protected async close(): Promise<void> {
     if (this.#running > 0 || this.#queue.size > 0) {
-      await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+      await this.#idleWaiters.wait();
     }
   }
 
@@ -176,15 +177,7 @@ export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
     this.cancelQueued(error);
     for (const record of [...this.#contexts.keys()]) record.future.cancel(error.message);
     // A task that ignores its signal cannot be stopped on this thread: stop waiting for it.
-    this.#notify("idle");
-  }
-
-  #notify(what: "room" | "idle"): void {
-    const waiters = what === "room" ? this.#roomWaiters : this.#idleWaiters;
-    if (waiters.length === 0) return;
-    if (what === "room") this.#roomWaiters = [];
-    else this.#idleWaiters = [];
-    for (const resolve of waiters) resolve();
+    this.#idleWaiters.releaseAll();
   }
 
   protected liveCounts(): { workers: number; queued: number; running: number; capacity: number } {

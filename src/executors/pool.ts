@@ -18,6 +18,7 @@ import type { HandleEvents, WorkerExit, WorkerHandle } from "../runtime/handle.j
 import type { PoolOptions } from "../types.js";
 import { ExecutorBase, checkCount, checkMilliseconds, type TaskRecord } from "./base.js";
 import { Deque } from "./deque.js";
+import { Waiters } from "./waiters.js";
 import { PartialChunkError } from "./map.js";
 import {
   collectTransfer,
@@ -50,9 +51,9 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
   #dispatchScheduled = false;
   /** Moving average of one input's run time, milliseconds (undefined until a result arrives). */
   #avgRunMs: number | undefined;
-  #idleWaiters: Array<() => void> = [];
-  #roomWaiters: Array<() => void> = [];
-  #exitWaiters: Array<() => void> = [];
+  readonly #idleWaiters = new Waiters();
+  readonly #roomWaiters = new Waiters();
+  readonly #exitWaiters = new Waiters();
 
   constructor(module: URL | string, options: PoolOptions) {
     super(module, options);
@@ -122,7 +123,7 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
 
   protected waitForRoom(): Promise<void> {
     if (this.#queuedLive < this.maxQueue) return Promise.resolve();
-    return new Promise((resolve) => this.#roomWaiters.push(resolve));
+    return this.#roomWaiters.wait();
   }
 
   protected defaultMapBuffer(): number | (() => number) {
@@ -425,11 +426,7 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
     }
     this.#dispatch();
     this.#checkIdle();
-    if (this.#workers.size === 0) {
-      const waiters = this.#exitWaiters;
-      this.#exitWaiters = [];
-      for (const resolve of waiters) resolve();
-    }
+    if (this.#workers.size === 0) this.#exitWaiters.releaseAll();
   }
 
   #onStartFailure(worker: PoolWorker, exit: WorkerExit): void {
@@ -514,12 +511,11 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
   }
 
   protected async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.#idleWaiters.push(resolve);
-      this.#checkIdle();
-    });
+    const idle = this.#idleWaiters.wait();
+    this.#checkIdle();
+    await idle;
     if (this.#workers.size === 0) return;
-    const exited = new Promise<void>((resolve) => this.#exitWaiters.push(resolve));
+    const exited = this.#exitWaiters.wait();
     for (const worker of this.#workers) {
       if (worker.state === "starting") {
         // Closing, not starting: a 'ready' that was already on its way must not make it a
@@ -542,18 +538,13 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
   }
 
   #checkIdle(): void {
-    if (this.#idleWaiters.length === 0 || this.#queuedLive > 0) return;
+    if (!this.#idleWaiters.waiting || this.#queuedLive > 0) return;
     for (const worker of this.#workers) if (worker.inflight.size > 0) return;
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const resolve of waiters) resolve();
+    this.#idleWaiters.releaseAll();
   }
 
   #notifyRoom(): void {
-    if (this.#roomWaiters.length === 0 || this.#queuedLive >= this.maxQueue) return;
-    const waiters = this.#roomWaiters;
-    this.#roomWaiters = [];
-    for (const resolve of waiters) resolve();
+    if (this.#queuedLive < this.maxQueue) this.#roomWaiters.releaseAll();
   }
 
   protected liveCounts(): { workers: number; queued: number; running: number; capacity: number } {
