@@ -45,7 +45,6 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
   /** Queued tasks not cancelled yet (cancelled ones are skipped lazily by dispatch). */
   #queuedLive = 0;
   readonly #workers = new Set<PoolWorker>();
-  readonly #owner = new Map<number, PoolWorker>();
   #startFailures = 0;
   #broken: WorkerStartError | undefined;
   #dispatchScheduled = false;
@@ -160,7 +159,6 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
       // A task given back by work stealing is already "running" as far as its future knows.
       if (record.state === "queued" && !this.markStarted(record)) continue;
       worker.inflight.set(record.id, record);
-      this.#owner.set(record.id, worker);
       worker.assigned++;
       if (exclusive) worker.exclusive = true;
       batches ??= new Map();
@@ -211,7 +209,6 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
 
   #unassign(worker: PoolWorker, record: TaskRecord): void {
     worker.inflight.delete(record.id);
-    this.#owner.delete(record.id);
     if (worker.inflight.size === 0) worker.exclusive = false;
   }
 
@@ -483,7 +480,9 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
   // ---- cancel, timeout, shutdown ----------------------------------------------------------
 
   protected abortRunning(record: TaskRecord, _reason: Error): void {
-    const worker = this.#owner.get(record.id);
+    // Cancels are rare: finding the worker beats keeping a task → worker map on the hot path.
+    let worker: PoolWorker | undefined;
+    for (const candidate of this.#workers) if (candidate.inflight.has(record.id)) worker = candidate;
     if (!worker || worker.state === "dead") return;
     try {
       worker.handle.send({ t: "abort", id: record.id });
