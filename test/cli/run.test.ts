@@ -138,6 +138,25 @@ describe("concur run", { timeout: 120_000 }, () => {
     assert.match(spawned.stderr, /--workers must be a positive integer/);
   });
 
+  test("Ctrl-C stops a CPU-bound run on the sequential executor mid-run", async () => {
+    // Big enough that all records would take minutes: the run must stop at the signal, which it
+    // can only see because the in-process executor lets the event loop turn between tasks.
+    const cli = spawnCli(["run", "cpu", "--in", join(dir.path, "io"), "--letters", "abc", "--multiplier", "1000", "--executor", "sequential"]); // prettier-ignore
+    try {
+      await until(async () => cli.stdout().split("\n").length > 2 || cli.child.exitCode !== null);
+      cli.child.kill("SIGINT");
+      assert.equal(await cli.exited, 130, cli.stderr());
+      assert.match(cli.stderr(), /interrupted after/);
+      const results = cli
+        .stdout()
+        .split("\n")
+        .filter((line) => /^\d/.test(line));
+      assert.ok(results.length < 30, `stopped mid-run, not after all 30 records (${results.length} printed)`);
+    } finally {
+      cli.child.kill("SIGKILL");
+    }
+  });
+
   for (const executor of ["async", "process"]) {
     test(`Ctrl-C under ${executor} exits 130, keeps finished files, leaves no partial file`, async () => {
       const out = join(dir.path, `interrupted-${executor}`);

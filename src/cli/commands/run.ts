@@ -107,7 +107,7 @@ async function runIo(flags: IoFlags): Promise<number> {
   try {
     if (template === undefined) endpoint = await startEndpoint({ latency, seed });
     const options = { endpoint: template ?? endpoint!.searchTemplate, outDir, timeoutMs, retries };
-    const run = await execute(kind, workers, letters, { json: flags.json, cpuBound: false }, (pool, letter) =>
+    const run = await execute(kind, workers, letters, { json: flags.json }, (pool, letter) =>
       pool.submit("downloadAndWrite", letter, options),
     );
     // A worker killed mid-write leaves its temp file behind (never a partial {letter}.txt).
@@ -137,7 +137,7 @@ async function runCpu(flags: CpuFlags): Promise<number> {
     process.stderr.write(`concur run cpu: ${(error as Error).message}\n`);
     return exitCodes.failure;
   }
-  const run = await execute(kind, workers, records, { json: flags.json, cpuBound: true }, (pool, record) =>
+  const run = await execute(kind, workers, records, { json: flags.json }, (pool, record) =>
     pool.submit("processLetter", record, multiplier),
   );
   return report(run, flags.json, {
@@ -169,7 +169,7 @@ async function execute<I, T>(
   kind: ExecutorKind,
   workers: number | undefined,
   inputs: readonly I[],
-  mode: { json: boolean | undefined; cpuBound: boolean },
+  mode: { json: boolean | undefined },
   submit: (pool: Executor<LettersTasks>, input: I) => Future<T>,
 ): Promise<Run<I, T>> {
   const futures: Future<T>[] = [];
@@ -198,20 +198,12 @@ async function execute<I, T>(
     // Each future's outcome is captured when it settles, so that an error that happens after
     // Ctrl-C is told apart from a genuine failure before it.
     const settled: Promise<Outcome<T>>[] = [];
-    // In-process executors run a CPU-bound task without ever yielding to the event loop, so the
-    // Ctrl-C handler could only run at the very end; feeding them one task at a time (which is
-    // how they would run anyway) lets the signal through between tasks.
-    const oneByOne = kind === "sequential" || (kind === "async" && mode.cpuBound);
+    // In-process executors let the event loop turn between tasks (every ~10 ms of work), so
+    // Ctrl-C is seen mid-run on every executor without feeding tasks one at a time here.
     for (const input of inputs) {
-      if (interrupted) break;
       const future = submit(pool, input);
       futures.push(future);
-      const outcome = capture(future, () => interrupted);
-      settled.push(outcome);
-      if (oneByOne) {
-        await outcome;
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+      settled.push(capture(future, () => interrupted));
     }
     for (let i = 0; i < settled.length; i++) {
       const outcome = await settled[i]!;
