@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import { Worker, type ResourceLimits } from "node:worker_threads";
 import { checkWorkerMessage, type MainMessage, type WorkerMessage } from "../protocol/messages.js";
 import type { Transferable } from "../types.js";
 import { entryUrl, type HandleEvents, type WorkerHandle } from "./handle.js";
@@ -39,11 +39,7 @@ function resolveTsx(moduleUrl: string): string | undefined {
 export interface ThreadHandleOptions {
   moduleUrl: string;
   env?: Record<string, string | undefined>;
-  resourceLimits?: ConstructorParameters<typeof Worker>[1] extends infer O
-    ? O extends { resourceLimits?: infer R }
-      ? R
-      : never
-    : never;
+  resourceLimits?: ResourceLimits;
 }
 
 /** A worker thread running src/entry/thread.ts. */
