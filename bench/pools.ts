@@ -16,7 +16,7 @@ import { profileFromArgs, type Profile } from "./pools/plan.js";
 import { renderTables } from "./pools/report.js";
 import { writeBenchmarksMd, writeJson } from "./report/benchmarks-md.js";
 import { evaluateTargets, SampleStore, type Failure, type PoolsResults } from "./pools/results.js";
-import { spawnTrial, type TrialOutcome } from "./pools/spawn.js";
+import { removedEnvHere, spawnTrial, type TrialOutcome } from "./pools/spawn.js";
 import {
   CONTENDERS,
   isConcur,
@@ -98,6 +98,7 @@ const results: PoolsResults = {
   elapsedMs: performance.now() - started,
   roundsRun,
   quiet: { threshold: QUIET_THRESHOLD, waitedMs: gate.waitedMs },
+  envRemoved: removedEnvHere(),
   samples: store.samples,
   summaries: store.summaries(),
   targets: [],
@@ -128,6 +129,13 @@ async function runRound(round: number, p: Profile): Promise<void> {
       const out = await trial("startup", id, { scenario: "startup", contender: id, workers: p.workers });
       if (out) record("startup", id, out.metrics);
     }
+  }
+  // What no pool can go below here: bare workers (start-up) and the harness's own promises (memory).
+  for (const kind of ["thread", "process"] as const) {
+    const request: TrialRequest = { scenario: "floor", kind, workers: p.workers, tasks: p.tinyAllTasks };
+    const out = await trial("floor", kind, request, true);
+    if (out)
+      record("floor", kind, { startupMs: out.metrics.startupMs, peakRssMiB: (out.peakRss ?? NaN) / MiB });
   }
   for (const id of order) {
     const out = await trial("tinyBounded", id, {

@@ -6,6 +6,7 @@ import { describeLoad } from "../lib/machine.js";
 import type { Summary } from "../lib/stats.js";
 import { compact, markdownTable, percent, ratio } from "../lib/table.js";
 import { PROFILES } from "./plan.js";
+import { REMOVED_ENV } from "./spawn.js";
 import { CONCUR, med, task2Speedup, type PoolsResults } from "./results.js";
 import { CONTENDERS, isConcur, kindOf, type ContenderId } from "./trial/protocol.js";
 
@@ -20,6 +21,14 @@ const LABELS: Record<ContenderId, string> = {
   "workerpool-process": "workerpool (process)",
   "poolifier-cluster": "poolifier FixedClusterPool",
 };
+
+/** The no-library rows (bench/workers/floor-worker.cjs), by kind. */
+const FLOORS = [
+  ["thread", "*floor: bare worker threads, no library*"],
+  ["process", "*floor: bare child processes, no library*"],
+] as const;
+const FLOOR_NOTE =
+  "The floor rows use no library: what every pool of that kind pays on this machine, so no pool can go below them.";
 
 /** Each library's own pool size when given none, on a machine with `cpus` CPUs. */
 function defaultSize(id: ContenderId, cpus: number): string {
@@ -67,16 +76,29 @@ export function renderTables(results: PoolsResults): string {
           "peak RSS MiB",
           "concur ÷ peer",
         ],
-        CONTENDERS.map((id) => [
-          LABELS[id],
-          cell(get("tinyBounded", id, "tasksPerSec")),
-          versus(results, "tinyBounded", id, "tasksPerSec"),
-          cell(get("tinyAll", id, "tasksPerSec")),
-          versus(results, "tinyAll", id, "tasksPerSec"),
-          cell(get("tinyAll", id, "peakRssMiB")),
-          versus(results, "tinyAll", id, "peakRssMiB"),
-        ]),
-      ),
+        [
+          ...CONTENDERS.map((id) => [
+            LABELS[id],
+            cell(get("tinyBounded", id, "tasksPerSec")),
+            versus(results, "tinyBounded", id, "tasksPerSec"),
+            cell(get("tinyAll", id, "tasksPerSec")),
+            versus(results, "tinyAll", id, "tasksPerSec"),
+            cell(get("tinyAll", id, "peakRssMiB")),
+            versus(results, "tinyAll", id, "peakRssMiB"),
+          ]),
+          ...FLOORS.map(([kind, label]) => [
+            label,
+            "",
+            "",
+            "",
+            "",
+            cell(get("floor", kind, "peakRssMiB")),
+            "",
+          ]),
+        ],
+      ) +
+      `\n\n${FLOOR_NOTE} For memory: ${p.workers} idle bare workers plus the harness's own ` +
+      `${compact(p.tinyAllTasks)} promises under \`Promise.all\`, settled in batches as a pool's would be, with no pool at all.`,
   );
 
   const seqMap = med(results, "map", "sequential", "tasksPerSec");
@@ -111,14 +133,19 @@ export function renderTables(results: PoolsResults): string {
       `graceful close of the idle pool until its workers are gone. Milliseconds, median (min–max); below 1× concur is faster.\n\n` +
       markdownTable(
         ["pool", "start-up ms", "concur ÷ peer", "shutdown ms", "concur ÷ peer"],
-        CONTENDERS.map((id) => [
-          LABELS[id],
-          cell(get("startup", id, "startupMs")),
-          versus(results, "startup", id, "startupMs"),
-          cell(get("startup", id, "shutdownMs")),
-          versus(results, "startup", id, "shutdownMs"),
-        ]),
-      ),
+        [
+          ...CONTENDERS.map((id) => [
+            LABELS[id],
+            cell(get("startup", id, "startupMs")),
+            versus(results, "startup", id, "startupMs"),
+            cell(get("startup", id, "shutdownMs")),
+            versus(results, "startup", id, "shutdownMs"),
+          ]),
+          ...FLOORS.map(([kind, label]) => [label, cell(get("floor", kind, "startupMs")), "", "", ""]),
+        ],
+      ) +
+      `\n\n${FLOOR_NOTE} For start-up: one bare worker from creation to its answer to one task (boot, the import ` +
+      `of the ES-module task file, a ready message, one round trip).`,
   );
 
   const seq = get("task2-baseline", "sequential", "soloMs");
@@ -291,6 +318,11 @@ export function renderBenchmarksMd(
         `- Each trial runs in a new \`node\` process on a transpiled copy of bench/pools/trial/, so no TypeScript loader is in the ` +
           `measured processes; it imports one library before any clock starts and checks every result against a checksum.`,
         `- Peak RSS is sampled from /proc every 20 ms over the trial's process and all its descendants.`,
+        `- Trials run without ${REMOVED_ENV.join(" and ")}` +
+          (results.envRemoved?.length ? ` (this machine sets ${results.envRemoved.join(", ")})` : "") +
+          `: Node 20 loads NODE_EXTRA_CA_CERTS at every process start (about 40 ms here), and only the pools that pass ` +
+          `their environment on to workers pay for it; tinypool's child_process workers get none of it, so with it set ` +
+          `the process start-up comparison measured the variable, not the libraries.`,
         `- poolifier's workers are CommonJS: an ES-module ClusterWorker never receives its start-up message and hangs ` +
           `(poolifier issue #782), and an ES-module ThreadWorker hung (exit code 13, unsettled await) in 3 trials of one busy ` +
           `run. The task code itself is one CommonJS file for every contender (ES-module pools import it through work.mjs).`,

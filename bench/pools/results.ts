@@ -44,6 +44,8 @@ export interface PoolsResults {
    * `threshold`.
    */
   quiet: { threshold: number; waitedMs: number };
+  /** Variables of this machine's environment the trials ran without (bench/pools/spawn.ts). */
+  envRemoved?: string[];
   samples: Samples;
   summaries: Record<string, Record<string, Record<string, Summary>>>;
   targets: Target[];
@@ -188,7 +190,30 @@ export function evaluateTargets(results: Pick<PoolsResults, "summaries">): Targe
       });
     }
     versus("startup", "startupMs", "start-up to first result", 0.8, true);
+    noteFloor(targets.at(-1)!, results, kind, "startup", "startupMs", 0.8, "ms");
     versus("tinyAll", "peakRssMiB", "peak RSS, 100,000 tasks in flight", 0.5, true);
+    noteFloor(targets.at(-1)!, results, kind, "tinyAll", "peakRssMiB", 0.5, "MiB");
   }
   return targets;
+}
+
+/**
+ * Adds to a "lower is better" target what the goal is in absolute terms and this machine's floor
+ * (bare workers, no library): a goal below the floor cannot be met by any pool here.
+ */
+function noteFloor(
+  target: Target,
+  results: Pick<PoolsResults, "summaries">,
+  kind: PoolKind,
+  scenario: string,
+  metric: string,
+  goal: number,
+  unit: string,
+): void {
+  const peer = bestPeer(results, kind, scenario, metric, true);
+  const floor = med(results, "floor", kind, metric);
+  if (!peer || floor === undefined) return;
+  const goalValue = peer.value * goal;
+  const where = floor > goalValue ? "below" : "above";
+  target.measured += `; goal ${goalValue.toFixed(0)} ${unit}, ${where} the floor of ${floor.toFixed(0)} ${unit}`;
 }

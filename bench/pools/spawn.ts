@@ -6,6 +6,26 @@ import { spawn } from "node:child_process";
 import { samplePeakRss } from "../lib/proc-tree.js";
 import { RESULT_PREFIX, type Paths, type TrialRequest, type TrialResult } from "./trial/protocol.js";
 
+/**
+ * Variables taken out of every trial's environment. NODE_EXTRA_CA_CERTS makes Node 20 load the
+ * file at every process start (about 40 ms here), and only the pools that pass their
+ * environment on pay it: tinypool's child_process workers get none of it (only its worker id),
+ * so with it set the start-up comparison measures that, not the libraries. NODE_OPTIONS would
+ * put flags into every measured process.
+ */
+export const REMOVED_ENV = ["NODE_EXTRA_CA_CERTS", "NODE_OPTIONS"] as const;
+
+/** Which of REMOVED_ENV this machine had set (and the trials ran without). */
+export function removedEnvHere(): string[] {
+  return REMOVED_ENV.filter((name) => process.env[name] !== undefined);
+}
+
+function trialEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of REMOVED_ENV) delete env[name];
+  return env;
+}
+
 export interface TrialOutcome {
   result: TrialResult;
   /** Peak resident bytes of the trial's process tree, when sampled. */
@@ -22,6 +42,7 @@ export function spawnTrial(
     // Bare node: none of this process's flags (tsx) reach the trial or, through it, its workers.
     const child = spawn(process.execPath, [runner, JSON.stringify({ request, paths })], {
       stdio: ["ignore", "pipe", "pipe"],
+      env: trialEnv(),
     });
     const sampler = options.sampleRss && child.pid !== undefined ? samplePeakRss(child.pid) : undefined;
     let stdout = "";

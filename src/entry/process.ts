@@ -2,7 +2,10 @@
  * Entry point of a child process (main side: src/runtime/process-handle.ts). Messages travel
  * over the IPC channel with `serialization: "advanced"` (structured clone), both ways.
  */
+import { preload } from "./preload.js";
 import { WorkerRuntime } from "./run-task.js";
+
+preload(process.argv[2]);
 
 const send = process.send?.bind(process);
 if (!send) {

@@ -3,8 +3,11 @@
  * here is left to Node: it ends the thread and reaches the main side as the Worker's 'error'
  * event with the error itself, which the pool turns into WorkerCrashedError.
  */
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
+import { preload } from "./preload.js";
 import { WorkerRuntime } from "./run-task.js";
+
+preload((workerData as { preload?: unknown } | null)?.preload);
 
 if (!parentPort) throw new Error("concur's thread entry must run inside a worker thread");
 const port = parentPort;

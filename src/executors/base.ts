@@ -126,7 +126,9 @@ export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
     }
     this.initializer = options.initializer;
     this.initArgs = options.initArgs ?? [];
-    this.#captureStacks = options.captureSubmitStack ?? true;
+    // Off unless asked for, or in development (Bluebird's rule for long stack traces): the
+    // stack walk is the largest cost of a tiny task's submit (see docs/design.md).
+    this.#captureStacks = options.captureSubmitStack ?? process.env.NODE_ENV === "development";
   }
 
   /** True once shutdown has begun. */

@@ -23,6 +23,7 @@ export class ProcessPoolExecutor<M> extends PoolExecutor<M> {
   protected createHandle(events: HandleEvents): WorkerHandle {
     return new ProcessHandle(
       {
+        moduleUrl: this.moduleUrl,
         ...(this.#options.env && { env: this.#options.env }),
         ...(this.#options.execArgv && { execArgv: this.#options.execArgv }),
       },

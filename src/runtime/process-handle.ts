@@ -4,6 +4,8 @@ import { checkWorkerMessage, type MainMessage, type WorkerMessage } from "../pro
 import { entryUrl, type HandleEvents, type WorkerHandle } from "./handle.js";
 
 export interface ProcessHandleOptions {
+  /** The task module, passed in argv so the child starts importing it while it boots. */
+  moduleUrl: string;
   env?: Record<string, string | undefined>;
   execArgv?: readonly string[];
 }
@@ -16,7 +18,7 @@ export class ProcessHandle implements WorkerHandle {
   readonly id: number;
 
   constructor(options: ProcessHandleOptions, events: HandleEvents) {
-    this.#child = fork(fileURLToPath(entryUrl("process")), [], {
+    this.#child = fork(fileURLToPath(entryUrl("process")), [options.moduleUrl], {
       // Inherit this process's loaders (tsx) and flags, then the pool's own.
       execArgv: [...inheritableExecArgv(process.execArgv), ...(options.execArgv ?? [])],
       env: options.env ?? process.env,

@@ -6,18 +6,20 @@ import type { Transferable } from "../types.js";
 import { entryUrl, type HandleEvents, type WorkerHandle } from "./handle.js";
 
 /**
- * The code a worker thread starts with. Node 20 does not apply `--import` loaders (tsx) to
- * worker threads, so when TypeScript must be loaded (concur run from source, or a `.ts` task
- * module) the worker registers tsx itself before importing the entry.
+ * What a worker thread starts from: the entry file itself, or, when TypeScript must be loaded
+ * (concur run from source, or a `.ts` task module), code that registers tsx before importing
+ * the entry, because Node 20 does not apply `--import` loaders (tsx) to worker threads.
  */
-function bootstrap(moduleUrl: string): string {
-  const entry = entryUrl("thread").href;
-  const needsTsx = entry.endsWith(".ts") || /\.[mc]?ts$/.test(new URL(moduleUrl).pathname) || usesTsx();
+function workerStart(moduleUrl: string): { script: string | URL; eval: boolean } {
+  const entry = entryUrl("thread");
+  const needsTsx = entry.href.endsWith(".ts") || /\.[mc]?ts$/.test(new URL(moduleUrl).pathname) || usesTsx();
   const tsx = needsTsx ? resolveTsx(moduleUrl) : undefined;
-  const load = `import(${JSON.stringify(entry)})`;
-  return tsx === undefined
-    ? load
-    : `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return ${load}; })`;
+  if (tsx === undefined) return { script: entry, eval: false };
+  const load = `import(${JSON.stringify(entry.href)})`;
+  return {
+    script: `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return ${load}; })`,
+    eval: true,
+  };
 }
 
 function usesTsx(): boolean {
@@ -49,8 +51,11 @@ export class ThreadHandle implements WorkerHandle {
   readonly id: number;
 
   constructor(options: ThreadHandleOptions, events: HandleEvents) {
-    this.#worker = new Worker(bootstrap(options.moduleUrl), {
-      eval: true,
+    const start = workerStart(options.moduleUrl);
+    this.#worker = new Worker(start.script, {
+      eval: start.eval,
+      // The entry starts importing the task module at once, while the rest of it loads.
+      workerData: { preload: options.moduleUrl },
       ...(options.env && { env: options.env }),
       ...(options.resourceLimits && { resourceLimits: options.resourceLimits }),
     });

@@ -97,24 +97,28 @@ for (const kind of EXECUTOR_KINDS) {
       }));
 
     test("a task's error is rebuilt with name, message, code, fields and cause", () =>
-      withExecutor(kind, async (executor) => {
-        const error = (await executor.submit("fail", "boom").exception()) as Error & { cause: any };
-        assert.ok(error instanceof Error);
-        assert.equal(error.message, "outer failure");
-        const cause = error.cause as Error & { code: string; extra: string; detail: { n: number } };
-        assert.equal(cause.name, "CustomError");
-        assert.equal(cause.message, "boom");
-        assert.equal(cause.code, "E_CUSTOM");
-        assert.equal(cause.extra, "field");
-        assert.deepEqual(cause.detail, { n: 42 });
-        assert.match(error.stack ?? "", /basic-tasks/, "the stack shows where the task failed");
-        if (isPool(kind))
-          assert.match(
-            error.stack ?? "",
-            /submitted from[\s\S]*contract\.test/,
-            "and where it was submitted",
-          );
-      }));
+      withExecutor(
+        kind,
+        async (executor) => {
+          const error = (await executor.submit("fail", "boom").exception()) as Error & { cause: any };
+          assert.ok(error instanceof Error);
+          assert.equal(error.message, "outer failure");
+          const cause = error.cause as Error & { code: string; extra: string; detail: { n: number } };
+          assert.equal(cause.name, "CustomError");
+          assert.equal(cause.message, "boom");
+          assert.equal(cause.code, "E_CUSTOM");
+          assert.equal(cause.extra, "field");
+          assert.deepEqual(cause.detail, { n: 42 });
+          assert.match(error.stack ?? "", /basic-tasks/, "the stack shows where the task failed");
+          if (isPool(kind))
+            assert.match(
+              error.stack ?? "",
+              /submitted from[\s\S]*contract\.test/,
+              "and where it was submitted",
+            );
+        },
+        { captureSubmitStack: true },
+      ));
 
     test("an async task's error keeps its class and code", () =>
       withExecutor(kind, async (executor) => {

@@ -55,8 +55,27 @@ for (const kind of ["thread", "process"] as const) {
         assert.doesNotMatch(error.stack ?? "", /submitted from/);
       }));
 
+    test("captureSubmitStack is off by default, and on by default under NODE_ENV=development", async () => {
+      const previous = process.env.NODE_ENV;
+      try {
+        delete process.env.NODE_ENV;
+        await withPool(kind, {}, async (pool) => {
+          const error = (await pool.submit("failAsync", "x").exception()) as Error;
+          assert.doesNotMatch(error.stack ?? "", /submitted from/);
+        });
+        process.env.NODE_ENV = "development";
+        await withPool(kind, {}, async (pool) => {
+          const error = (await pool.submit("failAsync", "x").exception()) as Error;
+          assert.match(error.stack ?? "", /submitted from[\s\S]*pool-options\.test/);
+        });
+      } finally {
+        if (previous === undefined) delete process.env.NODE_ENV;
+        else process.env.NODE_ENV = previous;
+      }
+    });
+
     test("an error inside map carries the map's submitting place", () =>
-      withPool(kind, {}, async (pool) => {
+      withPool(kind, { captureSubmitStack: true }, async (pool) => {
         await assert.rejects(
           (async () => {
             for await (const _ of pool.map("tenfoldOrFail", [1, -1])) {

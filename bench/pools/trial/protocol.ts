@@ -67,7 +67,9 @@ export type TrialRequest =
   | { scenario: "tiny"; contender: ContenderId; workers: number; tasks: number; window: number | "all" }
   | { scenario: "mapTiny"; contender: ContenderId; workers: number; tasks: number }
   | { scenario: "task2"; contender: ContenderId; workers: Workers; recordsFile: string }
-  | { scenario: "cpu"; contender: ContenderId; workers: number; tasks: number; spinN: number };
+  | { scenario: "cpu"; contender: ContenderId; workers: number; tasks: number; spinN: number }
+  /** No library: bare workers and the harness's own promises (what no pool can go below). */
+  | { scenario: "floor"; kind: PoolKind; workers: number; tasks: number };
 
 /** Numbers a trial reports; every duration in milliseconds. */
 export type Metrics = Record<string, number>;

@@ -3,10 +3,13 @@
  * against a known checksum, so a contender that drops or garbles tasks fails loudly instead of
  * looking fast.
  */
+import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import { loadContender, type PoolAdapter } from "./contenders.js";
-import type { LetterRecord, Metrics, Paths, TrialRequest, WorkModule } from "./protocol.js";
+import type { LetterRecord, Metrics, Paths, PoolKind, TrialRequest, WorkModule } from "./protocol.js";
 
 const now = (): number => performance.now();
 /** Wall-clock milliseconds since the epoch, comparable across processes. */
@@ -20,6 +23,8 @@ export async function runTrial(request: TrialRequest, paths: Paths): Promise<Met
       return sequentialTask2(readRecords(request.recordsFile), request.startAt, paths);
     case "sequentialTiny":
       return sequentialTiny(request.tasks, paths);
+    case "floor":
+      return floor(request.kind, request.workers, request.tasks, paths);
     default:
       break;
   }
@@ -177,6 +182,77 @@ async function calibrate(targetMs: number, fixedN: number | undefined, paths: Pa
   }
   samples.sort((a, b) => a - b);
   return { spinN: n, msPerTask: samples[2]! };
+}
+
+/** A worker with no pool around it: bench/workers/floor-worker.cjs, as a thread or a process. */
+interface BareWorker {
+  /** Resolves with the next message. */
+  next(): Promise<unknown>;
+  send(x: number): void;
+  close(): Promise<void>;
+}
+
+function startBare(kind: PoolKind, paths: Paths): BareWorker {
+  const file = fileURLToPath(new URL("floor-worker.cjs", paths.workersDir));
+  const work = new URL("work.mjs", paths.workersDir).href;
+  const waiting: Array<(message: unknown) => void> = [];
+  const deliver = (message: unknown): void => waiting.shift()?.(message);
+  const next = (): Promise<unknown> => new Promise((resolve) => waiting.push(resolve));
+  if (kind === "thread") {
+    const worker = new Worker(file, { workerData: work });
+    worker.on("message", deliver);
+    return {
+      next,
+      send: (x) => worker.postMessage(x),
+      close: async () => void (await worker.terminate()),
+    };
+  }
+  const child = fork(file, [work], {
+    serialization: "advanced",
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  child.on("message", deliver);
+  return {
+    next,
+    send: (x) => child.send(x),
+    close: () =>
+      new Promise((resolve) => {
+        child.once("exit", () => resolve());
+        child.disconnect();
+      }),
+  };
+}
+
+/**
+ * The floor no pool can go below on this machine. Start-up: one bare worker, from creation to the
+ * answer of one task (worker boot, the task module's import, a ready message, one round trip).
+ * Memory: `workers` idle bare workers plus the harness's own `tasks` promises under Promise.all,
+ * settled in batches from the event loop, as the all-at-once scenario awaits a pool's.
+ */
+async function floor(kind: PoolKind, workers: number, tasks: number, paths: Paths): Promise<Metrics> {
+  const t0 = now();
+  const first = startBare(kind, paths);
+  const ready = first.next();
+  const answered = ready.then(() => first.next());
+  await ready;
+  first.send(1);
+  check((await answered) === 2, "floor: inc(1) !== 2");
+  const startupMs = now() - t0;
+  const others = Array.from({ length: workers - 1 }, () => startBare(kind, paths));
+  await Promise.all(others.map((worker) => worker.next()));
+  const resolvers = new Array<(value: number) => void>(tasks);
+  const pending = new Array<Promise<number>>(tasks);
+  for (let i = 0; i < tasks; i++) pending[i] = new Promise<number>((resolve) => (resolvers[i] = resolve));
+  const all = Promise.all(pending);
+  for (let i = 0; i < tasks; i += 1_000) {
+    await new Promise((resolve) => setImmediate(resolve));
+    for (let j = i; j < Math.min(tasks, i + 1_000); j++) resolvers[j]!(j + 1);
+  }
+  let sum = 0;
+  for (const value of await all) sum += value;
+  check(sum === (tasks * (tasks + 1)) / 2, "floor: wrong sum");
+  await Promise.all([first, ...others].map((worker) => worker.close()));
+  return { startupMs };
 }
 
 function readRecords(file: string): LetterRecord[] {
