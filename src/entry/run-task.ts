@@ -30,8 +30,10 @@ export interface Transport {
 
 /** Results are flushed at the latest after this many, so a long batch still streams back. */
 const FLUSH_EVERY = 64;
-/** Back-to-back work after which the drain loop flushes and yields (see #drain). */
+/** Back-to-back work after which the drain loop lets this thread's event loop turn (see #drain). */
 const YIELD_AFTER_MS = 1;
+/** A finished result waits at most this long for others to share its message. */
+const MAX_HOLD_MS = 20;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
@@ -53,6 +55,7 @@ export class WorkerRuntime {
   #outbox: TaskOutcome[] = [];
   #outboxNames: string[] = [];
   #lastTurn = performance.now();
+  #lastFlush = performance.now();
 
   constructor(transport: Transport) {
     this.#transport = transport;
@@ -140,7 +143,8 @@ export class WorkerRuntime {
 
   async #drain(): Promise<void> {
     this.#draining = true;
-    this.#lastTurn = performance.now();
+    // Nothing is held when a drain starts (the last one flushed as it ended).
+    this.#lastTurn = this.#lastFlush = performance.now();
     const module = this.#module!;
     while (this.#head < this.#queue.length) {
       const task = this.#queue[this.#head]!;
@@ -173,13 +177,20 @@ export class WorkerRuntime {
         setSerialTask(undefined);
         this.#push(task.name, outcome);
       }
-      if (this.#outbox.length >= FLUSH_EVERY || this.#head >= this.#queue.length) {
+      const waiting = this.#queue.length - this.#head;
+      if (waiting === 0 || this.#outbox.length >= FLUSH_EVERY) {
         this.#flush();
       } else if (performance.now() - this.#lastTurn > YIELD_AFTER_MS) {
-        // Long tasks: send what is done (the main side refills this worker while the next task
-        // runs) and let this thread's event loop turn, so that a `release` (work stealing) or an
-        // `abort` for a waiting task is seen before that task starts, not after.
-        this.#flush();
+        // Long tasks. Send what is done, unless it is a single result and more than one task is
+        // still waiting here: every message wakes the main thread, and on a machine whose cores
+        // the workers keep busy a wake-up costs far more than the message (~0.1 ms here), so
+        // results of long tasks go two at a time; "one task left" still reports at once, so the
+        // main side refills this worker while that task runs. (Tiny tasks never get here: their
+        // batch ends, and is sent, within the millisecond.) Then let this thread's event loop
+        // turn, so that a `release` (work stealing) or an `abort` for a waiting task is seen
+        // before that task starts, not after.
+        if (this.#outbox.length >= 2 || waiting === 1 || performance.now() - this.#lastFlush > MAX_HOLD_MS)
+          this.#flush();
         await new Promise<void>((resolve) => setImmediate(resolve));
         this.#lastTurn = performance.now();
       }
@@ -215,6 +226,7 @@ export class WorkerRuntime {
   }
 
   #flush(): void {
+    this.#lastFlush = performance.now();
     if (this.#outbox.length === 0) return;
     const results = this.#outbox;
     const names = this.#outboxNames;

@@ -4,8 +4,12 @@
  */
 import type { PoolWorker } from "./pool-worker.js";
 
-/** Prefetch ("auto") aims to keep this many milliseconds of work inside each worker. */
-const PREFETCH_TARGET_MS = 1;
+/**
+ * Prefetch ("auto") aims to keep this many milliseconds of work inside each worker: enough that
+ * a worker reports (and the main thread wakes) once per few tasks, not once per task; the tail of
+ * a batch is evened out by the engine (no prefetch there, and work stealing).
+ */
+const PREFETCH_TARGET_MS = 16;
 const MAX_PREFETCH = 64;
 /** Auto chunks aim at this much work per chunk, so messaging stays a small share. */
 const CHUNK_TARGET_MS = 2;

@@ -18,12 +18,13 @@ test("auto chunks: one until run times are known, then about 2 ms of work, withi
   assert.equal(autoChunk(0), 1024);
 });
 
-test("prefetch: a fixed option wins; auto is 1 before any result, then 2..64 by run time", () => {
+test("prefetch: a fixed option wins; auto is 1 before any result, then ~16 ms of work within 2..64", () => {
   assert.equal(prefetchLimit(3, 0.001), 3);
   assert.equal(prefetchLimit("auto", undefined), 1);
-  assert.equal(prefetchLimit("auto", 10), 2);
-  assert.equal(prefetchLimit("auto", 0.1), 10);
-  assert.equal(prefetchLimit("auto", 0.0001), 64);
+  assert.equal(prefetchLimit("auto", 100), 2);
+  assert.equal(prefetchLimit("auto", 4.5), 4, "Task 2's records: a report every two tasks");
+  assert.equal(prefetchLimit("auto", 1), 16);
+  assert.equal(prefetchLimit("auto", 0.1), 64);
 });
 
 test("pickWorker takes the least loaded ready worker below the limit", () => {
