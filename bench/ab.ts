@@ -61,7 +61,7 @@ function request(contender: ContenderId | "floor-thread" | "floor-process"): Tri
     case "task2":
       return { scenario: "task2", contender, workers, recordsFile };
     case "cpu":
-      return { scenario: "cpu", contender, workers, tasks: 2_000, spinN: 150_000 };
+      return { scenario: "cpu", contender, workers, tasks: 2_000, spinN: 35_000 };
     default:
       throw new Error(`unknown scenario ${scenario}`);
   }

@@ -18,6 +18,7 @@ import { writeBenchmarksMd, writeJson } from "./report/benchmarks-md.js";
 import type { Executor } from "../src/index.js";
 import type { LettersTasks } from "../src/letters/index.js";
 import { intOption } from "./lib/args.js";
+import { REMOVED_ENV, removedEnvHere } from "./pools/spawn.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const args = process.argv.slice(2);
@@ -35,6 +36,9 @@ if (!existsSync(join(root, "dist/letters/index.js"))) {
 process.execArgv = process.execArgv.filter(
   (arg, i, all) => !/tsx/.test(arg) && !(arg === "--import" && /tsx/.test(all[i + 1] ?? "")),
 );
+// As in bench:pools (bench/pools/spawn.ts): child processes start without these variables.
+const envRemoved = removedEnvHere();
+for (const name of REMOVED_ENV) delete process.env[name];
 const concur = (await import(
   new URL("../dist/index.js", import.meta.url).href
 )) as typeof import("../src/index.js");
@@ -96,6 +100,7 @@ const results: IoResults = {
   letters: LETTERS.length,
   latencyMs: LATENCY_MS,
   rounds: ROUNDS,
+  envRemoved,
   elapsedMs: performance.now() - started,
   rows,
 };

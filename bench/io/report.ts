@@ -36,7 +36,11 @@ export function renderIo(results: IoResults): string {
     `${results.rounds} round(s), ${describeLoad(results.machine)}, ${results.date}. Ideal = rounds of requests × latency ` +
     `(a pool runs one task per worker at a time: ceil(${results.letters} ÷ workers) rounds; the async executor one round). ` +
     `Targets of issue 5: async ≤ 1.3 × latency, pools within 10% of the ideal. Warm: executor started and each worker's ` +
-    `connection open before the clock starts; cold: creation to shutdown. Milliseconds, median (min–max).\n\n` +
+    `connection open before the clock starts; cold: creation to shutdown. Milliseconds, median (min–max).` +
+    (results.envRemoved?.length
+      ? ` Worker processes ran without ${results.envRemoved.join(", ")}, as in the trials above.`
+      : "") +
+    `\n\n` +
     markdownTable(
       [
         "executor",

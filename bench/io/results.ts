@@ -30,6 +30,8 @@ export interface IoResults {
   letters: number;
   latencyMs: number;
   rounds: number;
+  /** Variables of this machine's environment the pools' workers ran without. */
+  envRemoved?: string[];
   elapsedMs: number;
   rows: IoRow[];
 }

@@ -85,7 +85,10 @@ export class WorkerRuntime {
             new CancelledError(`task "${this.#current.context.name}" was cancelled`),
           );
         } else if (this.#isQueued(message.id)) this.#dropped.add(message.id);
-        // else: it finished already; its result is on the way and the main side ignores it.
+        // else it finished already: send its result, if held, now, because until the main side
+        // hears of it, it counts the task as still running (and would stop this worker after
+        // cancelGracePeriod).
+        else this.#flush();
         return;
       case "release":
         this.#release(message.ids);
@@ -178,23 +181,32 @@ export class WorkerRuntime {
         this.#push(task.name, outcome);
       }
       const waiting = this.#queue.length - this.#head;
-      if (waiting === 0 || this.#outbox.length >= FLUSH_EVERY) {
+      const now = performance.now();
+      const held = now - this.#lastFlush;
+      // When to send the results so far. Every message wakes the main thread, and on a machine
+      // whose cores the workers keep busy each wake-up costs far more than the message itself
+      // (~0.1 ms of CPU taken from the workers here), so results wait to share a message until
+      // the main side needs them: when this worker runs dry, when only one task is left to start
+      // (the main side refills it while that task runs: no gap; tiny tasks, whose whole batch
+      // runs within a millisecond, skip this and report once at the end), after FLUSH_EVERY
+      // results, or once the oldest has waited MAX_HOLD_MS.
+      if (
+        waiting === 0 ||
+        this.#outbox.length >= FLUSH_EVERY ||
+        held > MAX_HOLD_MS ||
+        (waiting === 1 && held > YIELD_AFTER_MS)
+      ) {
         this.#flush();
-      } else if (performance.now() - this.#lastTurn > YIELD_AFTER_MS) {
-        // Long tasks. Send what is done, unless it is a single result and more than one task is
-        // still waiting here: every message wakes the main thread, and on a machine whose cores
-        // the workers keep busy a wake-up costs far more than the message (~0.1 ms here), so
-        // results of long tasks go two at a time; "one task left" still reports at once, so the
-        // main side refills this worker while that task runs. (Tiny tasks never get here: their
-        // batch ends, and is sent, within the millisecond.) Then let this thread's event loop
-        // turn, so that a `release` (work stealing) or an `abort` for a waiting task is seen
-        // before that task starts, not after.
-        if (this.#outbox.length >= 2 || waiting === 1 || performance.now() - this.#lastFlush > MAX_HOLD_MS)
-          this.#flush();
+      }
+      if (waiting > 0 && now - this.#lastTurn > YIELD_AFTER_MS) {
+        // Long tasks: let this thread's event loop turn, so that a `release` (work stealing) or
+        // an `abort` for a waiting task is seen before that task starts, not after.
         await new Promise<void>((resolve) => setImmediate(resolve));
         this.#lastTurn = performance.now();
       }
     }
+    // A `release` seen at the last yield may have emptied the queue with results still held.
+    this.#flush();
     this.#queue = [];
     this.#head = 0;
     this.#draining = false;
