@@ -20,6 +20,8 @@ async function unhandledDuring(fn: () => void): Promise<unknown[]> {
 test("a future is a native promise whose then/catch/finally give plain promises", async () => {
   const future = new Future<number>("inc");
   assert.ok(future instanceof Promise);
+  assert.ok(future instanceof Future);
+  assert.equal(Promise.resolve(future), future, "await and Promise.all take it as it is, unwrapped");
   assert.equal(Object.prototype.toString.call(future), "[object Future]");
   const chained = future.then((value) => value + 1);
   assert.equal(Object.getPrototypeOf(chained), Promise.prototype);
