@@ -17,6 +17,7 @@ import { generateDataset } from "../src/letters/data.js";
 import { LETTERS } from "../src/letters/letter.js";
 import type { Executor, ExecutorKind } from "../src/index.js";
 import { intOption } from "./lib/args.js";
+import { refuseTsxFlags } from "./lib/no-tsx-flags.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const args = process.argv.slice(2);
@@ -32,9 +33,7 @@ if (!existsSync(join(root, "dist/index.js"))) {
   );
   process.exit(1);
 }
-// Pools pass process.execArgv on to their workers (and load tsx in threads when they see it):
-// drop tsx, so workers run the built JavaScript exactly as a user's would.
-process.execArgv = withoutTsx(process.execArgv);
+refuseTsxFlags("bench/executors.ts");
 const concur = (await import(
   new URL("../dist/index.js", import.meta.url).href
 )) as typeof import("../src/index.js");
@@ -144,15 +143,4 @@ async function submitAll(executor: Executor<WorkModule>, count: number): Promise
 
 function* range(count: number): Generator<number> {
   for (let i = 0; i < count; i++) yield i;
-}
-
-function withoutTsx(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if ((arg === "--import" || arg === "--loader" || arg === "--require") && /tsx/.test(argv[i + 1] ?? ""))
-      i++;
-    else if (!/tsx/.test(arg)) out.push(arg);
-  }
-  return out;
 }

@@ -18,6 +18,7 @@ import { writeBenchmarksMd, writeJson } from "./report/benchmarks-md.js";
 import type { Executor } from "../src/index.js";
 import type { LettersTasks } from "../src/letters/index.js";
 import { intOption } from "./lib/args.js";
+import { refuseTsxFlags } from "./lib/no-tsx-flags.js";
 import { REMOVED_ENV, removedEnvHere } from "./pools/spawn.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -32,10 +33,7 @@ if (!existsSync(join(root, "dist/letters/index.js"))) {
   );
   process.exit(1);
 }
-// As in bench/executors.ts: the pools' workers must not inherit this process's tsx.
-process.execArgv = process.execArgv.filter(
-  (arg, i, all) => !/tsx/.test(arg) && !(arg === "--import" && /tsx/.test(all[i + 1] ?? "")),
-);
+refuseTsxFlags("bench/io.ts");
 // As in bench:pools (bench/pools/spawn.ts): child processes start without these variables.
 const envRemoved = removedEnvHere();
 for (const name of REMOVED_ENV) delete process.env[name];
