@@ -30,6 +30,8 @@ import { LETTERS } from "../src/letters/letter.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const MiB = 2 ** 20;
+/** Solo-and-pair measurements of the parallel limit per round (see task2Baseline). */
+const LIMIT_PAIRS = 3;
 
 const profile = profileFromArgs(process.argv.slice(2));
 const distIndex = join(root, "dist/index.js");
@@ -215,7 +217,6 @@ async function runRound(round: number, p: Profile): Promise<void> {
 async function task2Baseline(): Promise<void> {
   for (let i = 0; i < LIMIT_PAIRS; i++) await task2Pair();
 }
-const LIMIT_PAIRS = 3;
 
 async function task2Pair(): Promise<void> {
   const solo = await trial("task2-baseline", "sequential", {
