@@ -6,9 +6,11 @@ import type { Transferable } from "../types.js";
 import { entryUrl, type HandleEvents, type WorkerHandle } from "./handle.js";
 
 /**
- * What a worker thread starts from: the entry file itself, or, when TypeScript must be loaded
- * (concur run from source, or a `.ts` task module), code that registers tsx before importing
- * the entry, because Node 20 does not apply `--import` loaders (tsx) to worker threads.
+ * What a worker thread starts from: the entry file itself (which, like any file-started worker,
+ * inherits this thread's command-line flags), or, when TypeScript must be loaded (concur run
+ * from source, a `.ts` task module, or a parent under tsx), eval'd code that registers tsx
+ * before importing the entry: a `.ts` module may be loaded from a parent that has no tsx flag,
+ * and an eval'd worker does not run the parent's `--import` preloads.
  */
 function workerStart(moduleUrl: string): { script: string | URL; eval: boolean } {
   const entry = entryUrl("thread");
