@@ -80,6 +80,12 @@ export interface MachineContext {
   loadAverageStart: [number, number, number];
   loadAverageEnd: [number, number, number];
   concurVersion: string;
+  /**
+   * Variables set in this environment that every Node process start pays for (and so every
+   * process worker): NODE_EXTRA_CA_CERTS is read at each start, NODE_OPTIONS applies its flags.
+   * Absent in reports from before it was recorded.
+   */
+  startupEnv?: string[];
 }
 
 /** Summary statistics of one sample of durations (milliseconds). */

@@ -76,5 +76,12 @@ export function collectWarnings(input: WarningInput): string[] {
       `Load average rose to ${endLoad.toFixed(2)} by the end, over twice the ${cores} cores (more than this run's own workers explain): timings may be inflated.`,
     );
   }
+  if (machine.startupEnv?.length) {
+    const names = machine.startupEnv.join(" and ");
+    const [verb, it] = machine.startupEnv.length === 1 ? ["is", "it"] : ["are", "them"];
+    out.push(
+      `${names} ${verb} set: every Node process pays for ${it} at start (Node reads NODE_EXTRA_CA_CERTS at each start, about 40 ms on a 2-core test machine), so process workers start slower here than in a clean environment; workers that do not need ${it} can be given an \`env\` without ${it}.`,
+    );
+  }
   return out;
 }

@@ -65,6 +65,16 @@ describe("warnings", () => {
     assert.match(end[0]!, /^Load average rose to 4\.50 by the end, over twice the 2 cores/);
   });
 
+  test("variables every process start pays for", () => {
+    const cells = [cell("cpu", "process", 2, around(100, 10))];
+    const warnings = collectWarnings(
+      report(cells, { machine: machine({ startupEnv: ["NODE_EXTRA_CA_CERTS"] }) }),
+    );
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /^NODE_EXTRA_CA_CERTS is set: every Node process pays for it at start/);
+    assert.deepEqual(collectWarnings(report(cells, { machine: machine({ startupEnv: [] }) })), []);
+  });
+
   test("interrupted and failed cells come first", () => {
     const warnings = collectWarnings(
       report(
