@@ -14,7 +14,7 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 
 const script = (kind: "Thread" | "Process"): string => `
   import { ${kind}PoolExecutor } from "concur";
-  const pool = new ${kind}PoolExecutor(new URL("./test/fixtures/plain-tasks.mjs", "file://${root}"), { maxWorkers: 1 });
+  const pool = new ${kind}PoolExecutor(new URL("./test/fixtures/plain-tasks.mjs", "file://${root}"), { maxWorkers: 1, cancelGracePeriod: 2000 });
   const out = { inc: await pool.submit("inc", 41) };
   const running = pool.submit("untilAborted");
   await new Promise((resolve) => setTimeout(resolve, 100));
