@@ -39,14 +39,24 @@ export interface TaskRecord {
   readonly args: unknown[];
   readonly chunk: boolean;
   readonly future: Future<unknown>;
-  readonly timeout: number | undefined;
-  readonly transfer: readonly Transferable[] | undefined;
-  /** Where it was submitted; formatted only if an error needs it (V8 formats stacks lazily). */
-  readonly origin: { stack?: string };
   state: "queued" | "running" | "done";
   enqueuedAt: number;
-  timer: NodeJS.Timeout | undefined;
-  detachSignal: (() => void) | undefined;
+  /**
+   * What only some tasks have. Kept apart, and absent for a plain `submit`, because a pending
+   * task's size is what 100,000 tasks in flight multiply.
+   */
+  extras: TaskExtras | undefined;
+}
+
+/** The parts of a task record that most tasks do not have. */
+export interface TaskExtras {
+  timeout?: number;
+  transfer?: readonly Transferable[];
+  /** Where it was submitted; formatted only if an error needs it (V8 formats stacks lazily). */
+  origin?: { stack?: string };
+  /** The running task's timeout clock. */
+  timer?: NodeJS.Timeout;
+  detachSignal?: () => void;
 }
 
 let nextTaskId = 1;
@@ -238,6 +248,7 @@ export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
     if (this.queuedCount() >= this.maxQueue) throw new QueueFullError(this.maxQueue);
     const timeout = options ? checkTimeout(options.timeout, `submit("${name}")`) : undefined;
     const origin = shared ?? (this.#captureStacks ? captureOrigin(this.submitRecord) : NO_ORIGIN);
+    const transfer = options?.transfer;
     const future = new Future<unknown>(name);
     const record: TaskRecord = {
       id: nextTaskId++,
@@ -245,13 +256,16 @@ export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
       args,
       chunk,
       future,
-      timeout,
-      transfer: options?.transfer,
-      origin,
       state: "queued",
       enqueuedAt: performance.now(),
-      timer: undefined,
-      detachSignal: undefined,
+      extras:
+        timeout !== undefined || transfer !== undefined || origin !== NO_ORIGIN || options?.signal
+          ? {
+              ...(timeout !== undefined && { timeout }),
+              ...(transfer !== undefined && { transfer }),
+              ...(origin !== NO_ORIGIN && { origin }),
+            }
+          : undefined,
     };
     settle.bind(future, this, record);
     this.statsRecorder.submitted++;
@@ -268,7 +282,7 @@ export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
         record.future.cancel(`task "${name}" was cancelled by its signal`);
       };
       signal.addEventListener("abort", onAbort, { once: true });
-      record.detachSignal = () => signal.removeEventListener("abort", onAbort);
+      record.extras!.detachSignal = () => signal.removeEventListener("abort", onAbort);
     }
     this.enqueue(record);
     return record;
@@ -279,9 +293,9 @@ export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
     if (!settle.start(record.future)) return false;
     record.state = "running";
     this.statsRecorder.queueWait.add(performance.now() - record.enqueuedAt);
-    if (record.timeout !== undefined) {
-      const timeout = record.timeout;
-      record.timer = setTimeout(() => {
+    const timeout = record.extras?.timeout;
+    if (timeout !== undefined) {
+      record.extras!.timer = setTimeout(() => {
         const error = new TaskTimeoutError(`task "${record.name}" timed out after ${timeout} ms`, timeout);
         if (this.#finish(record) && settle.reject(record.future, error)) {
           this.statsRecorder.failed++;
@@ -317,8 +331,11 @@ export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
   #finish(record: TaskRecord): boolean {
     if (record.state === "done") return false;
     record.state = "done";
-    if (record.timer) clearTimeout(record.timer);
-    record.detachSignal?.();
+    const extras = record.extras;
+    if (extras) {
+      if (extras.timer) clearTimeout(extras.timer);
+      extras.detachSignal?.();
+    }
     return true;
   }
 

@@ -44,7 +44,7 @@ export function newPoolWorker(): PoolWorker {
 
 /** Formats the submitting stack: only for failures, because formatting a stack is costly. */
 export function submitStack(record: TaskRecord): string | undefined {
-  return record.origin.stack?.replace(/^Error\n/, "");
+  return record.extras?.origin?.stack?.replace(/^Error\n/, "");
 }
 
 export function toRunTask(record: TaskRecord): RunTask {
@@ -55,7 +55,10 @@ export function toRunTask(record: TaskRecord): RunTask {
 
 export function collectTransfer(records: TaskRecord[]): readonly Transferable[] | undefined {
   let transfer: Transferable[] | undefined;
-  for (const record of records) if (record.transfer) (transfer ??= []).push(...record.transfer);
+  for (const record of records) {
+    const own = record.extras?.transfer;
+    if (own) (transfer ??= []).push(...own);
+  }
   return transfer;
 }
 

@@ -148,7 +148,7 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
         this.#queue.shift();
         continue;
       }
-      const exclusive = record.timeout !== undefined;
+      const exclusive = record.extras?.timeout !== undefined;
       // At the tail (no more waiting tasks than workers) nothing is queued inside a busy worker:
       // a task waiting behind another while a worker sits idle is what makes a batch end late.
       const tailLimit = this.#queuedLive <= this.#workers.size ? 1 : limit;
@@ -189,7 +189,7 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
     let allSent = true;
     records.forEach((record, i) => {
       try {
-        worker.handle.send({ t: "run", tasks: [tasks[i]!] }, record.transfer);
+        worker.handle.send({ t: "run", tasks: [tasks[i]!] }, record.extras?.transfer);
       } catch (error) {
         allSent = false;
         this.#unassign(worker, record);
