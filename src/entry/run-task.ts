@@ -103,6 +103,9 @@ export class WorkerRuntime {
   /** Reports an error that happened outside any task, then exits. */
   fatal(error: unknown): void {
     try {
+      // Results held back go first: a task the main side never hears of counts as not started,
+      // and would run again elsewhere.
+      this.#flush();
       this.#transport.send({ t: "fatal", error: serializeError(error) });
     } finally {
       this.#transport.exit(1);

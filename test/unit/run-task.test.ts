@@ -52,3 +52,15 @@ test("results held back are still sent when a release empties the queue", async 
   const released = sent.find((message) => message.t === "released");
   assert.deepEqual(released?.t === "released" && released.ids, [2, 3, 4, 5]);
 });
+
+test("a fatal error sends the results held back before its report", async () => {
+  const { runtime, sent } = await startedRuntime();
+  runtime.handle({ t: "run", tasks: [1, 2, 3].map((id) => ({ id, name: "spin", args: [3] })) });
+  // Task 1 is done and held (two wait); the worker then dies of an error outside any task.
+  runtime.fatal(new Error("outside a task"));
+  const kinds = sent.map((message) => message.t);
+  assert.deepEqual(kinds.slice(0, 2), ["results", "fatal"]);
+  assert.deepEqual(resultMessages(sent)[0], [1]);
+  // (The fake transport does not exit: let the rest finish so nothing runs after the test.)
+  await until(() => resultMessages(sent).flat().length === 3, "the rest", 5_000);
+});
