@@ -1,12 +1,13 @@
 /**
- * `node --import tsx bench/ab.ts <scenario> <contender|dir=path>... [--rounds N]`: a quick A/B of
+ * `node --import tsx bench/ab.ts <scenario> <contender[@dist]>... [--rounds N] [--workers N]`: a quick A/B of
  * one bench:pools scenario, for working on a change rather than for the record. Runs the given
  * contenders interleaved, each trial a fresh process as in bench:pools, and prints each metric's
  * median and min–max plus the peak RSS of the process tree.
  *
  * A contender is a ContenderId (concur-thread, piscina, …) or `concur-thread@/path/to/dist`, which
  * runs another build of concur (a copy of dist/ from before a change, say) side by side.
- * Scenarios: startup, tiny-all, tiny-bounded, map, task2, cpu. `floor-thread` and `floor-process`
+ * Scenarios: startup, tiny-all, tiny-bounded, map, task2, cpu (2,000 × spin(35,000), about 1 ms
+ * each on the 2-core machine). `floor-thread` and `floor-process`
  * (bare workers, no library: the start-up and memory floor) can stand in any scenario's list.
  */
 import { join } from "node:path";
