@@ -11,13 +11,12 @@
  * (bare workers, no library: the start-up and memory floor) can stand in any scenario's list.
  */
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { intOption } from "./lib/args.js";
 import { transpileFolder } from "./lib/transpile.js";
+import { task2Records, trialPaths } from "./pools/setup.js";
 import { spawnTrial } from "./pools/spawn.js";
-import { CONTENDERS, type ContenderId, type Paths, type TrialRequest } from "./pools/trial/protocol.js";
-import { generateDataset } from "../src/letters/data.js";
-import { LETTERS } from "../src/letters/letter.js";
+import { CONTENDERS, type ContenderId, type TrialRequest } from "./pools/trial/protocol.js";
 import { writeFileSync } from "node:fs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -34,13 +33,7 @@ if (!scenario || contenderArgs.length === 0) {
 using trialDir = transpileFolder(join(root, "bench/pools/trial"));
 const runner = join(trialDir.dir, "runner.js");
 const recordsFile = join(trialDir.dir, "records.json");
-const dataset = generateDataset();
-writeFileSync(
-  recordsFile,
-  JSON.stringify(
-    [...LETTERS].flatMap((letter) => dataset.letter(letter).map(({ id, name, url }) => ({ id, name, url }))),
-  ),
-);
+writeFileSync(recordsFile, JSON.stringify(task2Records()));
 
 function request(contender: ContenderId | "floor-thread" | "floor-process"): TrialRequest {
   if (contender === "floor-thread" || contender === "floor-process")
@@ -68,15 +61,6 @@ function request(contender: ContenderId | "floor-thread" | "floor-process"): Tri
   }
 }
 
-const basePaths: Paths = {
-  concur: new URL("../dist/index.js", import.meta.url).href,
-  workersDir: new URL("./workers/", import.meta.url).href,
-  piscina: import.meta.resolve("piscina"),
-  tinypool: import.meta.resolve("tinypool"),
-  workerpool: import.meta.resolve("workerpool"),
-  poolifier: import.meta.resolve("poolifier"),
-};
-
 const samples = new Map<string, Map<string, number[]>>();
 for (let round = 0; round < rounds; round++) {
   for (const label of contenderArgs) {
@@ -86,7 +70,7 @@ for (let round = 0; round < rounds; round++) {
     ];
     if (!CONTENDERS.includes(id as ContenderId) && !id.startsWith("floor-"))
       throw new Error(`unknown contender ${id}`);
-    const paths = dist ? { ...basePaths, concur: pathToFileURL(join(dist, "index.js")).href } : basePaths;
+    const paths = trialPaths(dist);
     const { result, peakRss } = await spawnTrial(runner, request(id), paths, {
       sampleRss: true,
       timeoutMs: 120_000,

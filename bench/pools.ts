@@ -16,17 +16,15 @@ import { profileFromArgs, type Profile } from "./pools/plan.js";
 import { renderTables } from "./pools/report.js";
 import { writeBenchmarksMd, writeJson } from "./report/benchmarks-md.js";
 import { evaluateTargets, SampleStore, type Failure, type PoolsResults } from "./pools/results.js";
+import { task2Records, trialPaths } from "./pools/setup.js";
 import { removedEnvHere, spawnTrial, type TrialOutcome } from "./pools/spawn.js";
 import {
   CONTENDERS,
   isConcur,
   type ContenderId,
-  type LetterRecord,
   type Paths,
   type TrialRequest,
 } from "./pools/trial/protocol.js";
-import { generateDataset } from "../src/letters/data.js";
-import { LETTERS } from "../src/letters/letter.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const MiB = 2 ** 20;
@@ -55,14 +53,7 @@ const runner = join(trialDir.dir, "runner.js");
 const recordsFile = join(trialDir.dir, "records.json");
 const records = task2Records();
 writeFileSync(recordsFile, JSON.stringify(records));
-const paths: Paths = {
-  concur: new URL("../dist/index.js", import.meta.url).href,
-  workersDir: new URL("./workers/", import.meta.url).href,
-  piscina: import.meta.resolve("piscina"),
-  tinypool: import.meta.resolve("tinypool"),
-  workerpool: import.meta.resolve("workerpool"),
-  poolifier: import.meta.resolve("poolifier"),
-};
+const paths: Paths = trialPaths();
 
 console.log(
   `bench:pools, profile "${profile.name}": ${machine.cpu}, ${machine.parallelism} CPUs, Node ${machine.node}, ${describeLoad(machine)}`,
@@ -276,14 +267,6 @@ async function trial(
 }
 
 // ---- inputs and context --------------------------------------------------------------------
-
-/** The seed's 260 records: ten per letter from the letters endpoint's deterministic data. */
-function task2Records(): LetterRecord[] {
-  const dataset = generateDataset();
-  return [...LETTERS].flatMap((letter) =>
-    dataset.letter(letter).map(({ id, name, url }) => ({ id, name, url })),
-  );
-}
 
 function libraryVersions(): Record<string, string> {
   const versions: Record<string, string> = {};

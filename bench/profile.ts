@@ -9,9 +9,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { markdownTable } from "./lib/table.js";
 import { transpileFolder } from "./lib/transpile.js";
+import { trialPaths } from "./pools/setup.js";
 import type { Paths, TrialRequest } from "./pools/trial/protocol.js";
 
 interface ProfileNode {
@@ -33,17 +34,8 @@ const request: TrialRequest =
   mode === "map"
     ? { scenario: "mapTiny", contender, workers: 2, tasks }
     : { scenario: "tiny", contender, workers: 2, tasks, window: mode === "bounded" ? 128 : "all" };
-const paths: Paths = {
-  // CONCUR_DIST=/path/to/other/dist profiles another build (an experiment) the same way.
-  concur: process.env.CONCUR_DIST
-    ? pathToFileURL(join(process.env.CONCUR_DIST, "index.js")).href
-    : new URL("../dist/index.js", import.meta.url).href,
-  workersDir: new URL("./workers/", import.meta.url).href,
-  piscina: "",
-  tinypool: "",
-  workerpool: "",
-  poolifier: "",
-};
+// CONCUR_DIST=/path/to/other/dist profiles another build (an experiment) the same way.
+const paths: Paths = trialPaths(process.env.CONCUR_DIST);
 
 using trial = transpileFolder(join(root, "bench/pools/trial"));
 const out = mkdtempSync(join(tmpdir(), "concur-prof-"));
