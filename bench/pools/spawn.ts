@@ -4,16 +4,17 @@
  */
 import { spawn } from "node:child_process";
 import { samplePeakRss } from "../lib/proc-tree.js";
+import { STARTUP_ENV } from "../../src/lab/env.js";
 import { RESULT_PREFIX, type Paths, type TrialRequest, type TrialResult } from "./trial/protocol.js";
 
 /**
- * Variables taken out of every trial's environment. NODE_EXTRA_CA_CERTS makes Node 20 load the
- * file at every process start (about 40 ms here), and only the pools that pass their
- * environment on pay it: tinypool's child_process workers get none of it (only its worker id),
- * so with it set the start-up comparison measures that, not the libraries. NODE_OPTIONS would
- * put flags into every measured process.
+ * Variables taken out of every trial's environment (the lab's list). NODE_EXTRA_CA_CERTS makes
+ * Node 20 load the file at every process start (about 40 ms here), and only the pools that pass
+ * their environment on pay it: tinypool's child_process workers get none of it (only its worker
+ * id), so with it set the start-up comparison measures that, not the libraries. NODE_OPTIONS
+ * would put flags into every measured process.
  */
-export const REMOVED_ENV = ["NODE_EXTRA_CA_CERTS", "NODE_OPTIONS"] as const;
+export const REMOVED_ENV = STARTUP_ENV;
 
 /** Which of REMOVED_ENV this machine had set (and the trials ran without). */
 export function removedEnvHere(): string[] {

@@ -44,8 +44,11 @@ export async function concurVersion(): Promise<string> {
   }
 }
 
-/** Variables that make every Node process start slower or different (see MachineContext). */
-const STARTUP_ENV = ["NODE_EXTRA_CA_CERTS", "NODE_OPTIONS"];
+/**
+ * Variables that make every Node process start slower or different (see MachineContext); the
+ * benches run their trials without them (bench/pools/spawn.ts).
+ */
+export const STARTUP_ENV = ["NODE_EXTRA_CA_CERTS", "NODE_OPTIONS"] as const;
 
 function loadAverage(): [number, number, number] {
   const [one = 0, five = 0, fifteen = 0] = os.loadavg();

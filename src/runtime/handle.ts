@@ -3,7 +3,7 @@
  * pool (src/executors/pool.ts) owns the lifecycle; a handle only carries messages and reports
  * the end of its worker exactly once.
  */
-import type { MainMessage, WorkerMessage } from "../protocol/messages.js";
+import { checkWorkerMessage, type MainMessage, type WorkerMessage } from "../protocol/messages.js";
 import type { Transferable } from "../types.js";
 
 /** How a worker ended. */
@@ -31,6 +31,15 @@ export interface WorkerHandle {
   kill(): void;
   /** Whether the worker keeps this process alive: only while it holds tasks. */
   setRef(ref: boolean): void;
+}
+
+/** A listener for whatever a worker sends: validated, then a message or a protocol problem. */
+export function receiveFrom(events: HandleEvents): (message: unknown) => void {
+  return (message) => {
+    const problem = checkWorkerMessage(message);
+    if (problem === undefined) events.message(message as WorkerMessage);
+    else events.invalid(problem);
+  };
 }
 
 /**

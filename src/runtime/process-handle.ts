@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { checkWorkerMessage, type MainMessage, type WorkerMessage } from "../protocol/messages.js";
-import { entryUrl, type HandleEvents, type WorkerHandle } from "./handle.js";
+import type { MainMessage } from "../protocol/messages.js";
+import { entryUrl, receiveFrom, type HandleEvents, type WorkerHandle } from "./handle.js";
 
 export interface ProcessHandleOptions {
   /** The task module, passed in argv so the child starts importing it while it boots. */
@@ -26,11 +26,7 @@ export class ProcessHandle implements WorkerHandle {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     this.id = this.#child.pid ?? -1;
-    this.#child.on("message", (message: unknown) => {
-      const problem = checkWorkerMessage(message);
-      if (problem === undefined) events.message(message as WorkerMessage);
-      else events.invalid(problem);
-    });
+    this.#child.on("message", receiveFrom(events));
     this.#child.on("error", (error) => {
       // Spawn failure or a failed kill/send; if the process never started, no 'exit' follows.
       this.#spawnError = error;

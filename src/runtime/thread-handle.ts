@@ -1,9 +1,9 @@
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker, type ResourceLimits } from "node:worker_threads";
-import { checkWorkerMessage, type MainMessage, type WorkerMessage } from "../protocol/messages.js";
+import type { MainMessage } from "../protocol/messages.js";
 import type { Transferable } from "../types.js";
-import { entryUrl, type HandleEvents, type WorkerHandle } from "./handle.js";
+import { entryUrl, receiveFrom, type HandleEvents, type WorkerHandle } from "./handle.js";
 
 /**
  * What a worker thread starts from: the entry file itself (which, like any file-started worker,
@@ -62,11 +62,7 @@ export class ThreadHandle implements WorkerHandle {
       ...(options.resourceLimits && { resourceLimits: options.resourceLimits }),
     });
     this.id = this.#worker.threadId;
-    this.#worker.on("message", (message: unknown) => {
-      const problem = checkWorkerMessage(message);
-      if (problem === undefined) events.message(message as WorkerMessage);
-      else events.invalid(problem);
-    });
+    this.#worker.on("message", receiveFrom(events));
     // 'error' (uncaught exception, out of memory) always precedes 'exit' for the same worker.
     this.#worker.on("error", (error) => {
       this.#error = error;
