@@ -3,7 +3,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "**/*.html", "python/**", "tmp/**"] },
+  {
+    ignores: [
+      "**/dist/**",
+      "**/node_modules/**",
+      "coverage/**",
+      "**/*.html",
+      "**/python/**",
+      "tmp/**",
+      "docs/api/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

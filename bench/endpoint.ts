@@ -15,7 +15,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import { LETTERS } from "../src/letters/letter.js";
+import { LETTERS } from "../packages/lab/src/letters/letter.js";
 
 const TARGET = 5_000;
 
@@ -28,7 +28,7 @@ const { values } = parseArgs({
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 
-const cli = fileURLToPath(new URL("../src/cli/bin.ts", import.meta.url));
+const cli = fileURLToPath(new URL("../packages/lab/src/cli/bin.ts", import.meta.url));
 const server = spawn(process.execPath, [...process.execArgv, cli, "serve", "--port", "0", "--latency", "0"], {
   stdio: ["ignore", "pipe", "inherit"],
 });

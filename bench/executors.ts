@@ -13,9 +13,9 @@ import { describeLoad, describeMachine } from "./lib/machine.js";
 import { rotate, summarize, type Summary } from "./lib/stats.js";
 import { compact, markdownTable, ratio } from "./lib/table.js";
 import type { LetterRecord, WorkModule } from "./pools/trial/protocol.js";
-import { generateDataset } from "../src/letters/data.js";
-import { LETTERS } from "../src/letters/letter.js";
-import type { Executor, ExecutorKind } from "../src/index.js";
+import { generateDataset } from "../packages/lab/src/letters/data.js";
+import { LETTERS } from "../packages/lab/src/letters/letter.js";
+import type { Executor, ExecutorKind } from "../packages/concur/src/index.js";
 import { intOption } from "./lib/args.js";
 import { refuseTsxFlags } from "./lib/no-tsx-flags.js";
 
@@ -27,7 +27,7 @@ const TASKS = option("--tasks", 100_000);
 const WORKERS = 2;
 const KINDS: readonly ExecutorKind[] = ["sequential", "async", "thread", "process"];
 
-if (!existsSync(join(root, "dist/index.js"))) {
+if (!existsSync(join(root, "packages/concur/dist/index.js"))) {
   console.error(
     "dist/index.js is missing: run `npm run build` first (the benchmark measures the built library).",
   );
@@ -35,8 +35,8 @@ if (!existsSync(join(root, "dist/index.js"))) {
 }
 refuseTsxFlags("bench/executors.ts");
 const concur = (await import(
-  new URL("../dist/index.js", import.meta.url).href
-)) as typeof import("../src/index.js");
+  new URL("../packages/concur/dist/index.js", import.meta.url).href
+)) as typeof import("../packages/concur/src/index.js");
 const work = new URL("./workers/work.mjs", import.meta.url);
 const dataset = generateDataset();
 const records: LetterRecord[] = [...LETTERS].flatMap((letter) =>

@@ -15,8 +15,8 @@ import type { IoConfig, IoResults, IoRow } from "./io/results.js";
 import { describeLoad, describeMachine } from "./lib/machine.js";
 import { rotate, summarize } from "./lib/stats.js";
 import { writeBenchmarksMd, writeJson } from "./report/benchmarks-md.js";
-import type { Executor } from "../src/index.js";
-import type { LettersTasks } from "../src/letters/index.js";
+import type { Executor } from "../packages/concur/src/index.js";
+import type { LettersTasks } from "../packages/lab/src/letters/index.js";
 import { intOption } from "./lib/args.js";
 import { refuseTsxFlags } from "./lib/no-tsx-flags.js";
 import { REMOVED_ENV, removedEnvHere } from "./pools/spawn.js";
@@ -27,7 +27,7 @@ const option = (name: string, fallback: number): number => intOption(args, name,
 const ROUNDS = option("--rounds", 3);
 const LATENCY_MS = option("--latency", 100);
 
-if (!existsSync(join(root, "dist/letters/index.js"))) {
+if (!existsSync(join(root, "packages/lab/dist/letters/index.js"))) {
   console.error(
     "dist/letters/index.js is missing: run `npm run build` first (the benchmark measures the built library).",
   );
@@ -38,11 +38,11 @@ refuseTsxFlags("bench/io.ts");
 const envRemoved = removedEnvHere();
 for (const name of REMOVED_ENV) delete process.env[name];
 const concur = (await import(
-  new URL("../dist/index.js", import.meta.url).href
-)) as typeof import("../src/index.js");
+  new URL("../packages/concur/dist/index.js", import.meta.url).href
+)) as typeof import("../packages/concur/src/index.js");
 const letters = (await import(
-  new URL("../dist/letters/index.js", import.meta.url).href
-)) as typeof import("../src/letters/index.js");
+  new URL("../packages/lab/dist/letters/index.js", import.meta.url).href
+)) as typeof import("../packages/lab/src/letters/index.js");
 
 const LETTERS = [...letters.LETTERS];
 const configs: IoConfig[] = [

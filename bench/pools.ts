@@ -32,7 +32,7 @@ const MiB = 2 ** 20;
 const LIMIT_PAIRS = 3;
 
 const profile = profileFromArgs(process.argv.slice(2));
-const distIndex = join(root, "dist/index.js");
+const distIndex = join(root, "packages/concur/dist/index.js");
 if (!existsSync(distIndex)) {
   console.error(
     "dist/index.js is missing: run `npm run build` first (the benchmark measures the built library).",
@@ -284,7 +284,7 @@ function warnIfStale(dist: string): void {
     readdirSync(dir, { withFileTypes: true }).some((entry) =>
       entry.isDirectory() ? newer(join(dir, entry.name)) : statSync(join(dir, entry.name)).mtimeMs > built,
     );
-  if (newer(join(root, "src")))
+  if (newer(join(root, "packages/concur/src")))
     console.log(
       "warning: src/ changed after the last build; run `npm run build` to measure the current code",
     );

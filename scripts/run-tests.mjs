@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts under node:test with tsx. Node 20's --test does not expand globs,
-// so the file list is gathered here. Extra arguments are passed through (e.g. a file filter).
+// Runs every package's tests (packages/*/test/**/*.test.ts) under node:test with tsx, in one run.
+// Node 20's --test does not expand globs, so the file list is gathered here. Arguments filter the
+// files by path (e.g. `packages/concur/` or `faults`); run it from the repository root.
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
 function collect(dir) {
@@ -16,8 +17,12 @@ function collect(dir) {
   return out;
 }
 
+process.chdir(new URL("..", import.meta.url).pathname);
 const filters = process.argv.slice(2);
-let files = collect("test");
+let files = readdirSync("packages")
+  .map((name) => join("packages", name, "test"))
+  .filter((dir) => existsSync(dir))
+  .flatMap((dir) => collect(dir));
 if (filters.length > 0) files = files.filter((f) => filters.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error("no test files matched");

@@ -5,15 +5,15 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { LetterRecord, Paths } from "./trial/protocol.js";
-import { generateDataset } from "../../src/letters/data.js";
-import { LETTERS } from "../../src/letters/letter.js";
+import { generateDataset } from "../../packages/lab/src/letters/data.js";
+import { LETTERS } from "../../packages/lab/src/letters/letter.js";
 
 /** The trial paths; `concurDist` runs another build of concur (a copy of dist/) instead. */
 export function trialPaths(concurDist?: string): Paths {
   return {
     concur: concurDist
       ? pathToFileURL(join(concurDist, "index.js")).href
-      : new URL("../../dist/index.js", import.meta.url).href,
+      : new URL("../../packages/concur/dist/index.js", import.meta.url).href,
     workersDir: new URL("../workers/", import.meta.url).href,
     piscina: import.meta.resolve("piscina"),
     tinypool: import.meta.resolve("tinypool"),

@@ -4,7 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { samplePeakRss } from "../lib/proc-tree.js";
-import { STARTUP_ENV } from "../../src/lab/env.js";
+import { STARTUP_ENV } from "../../packages/lab/src/lab/env.js";
 import { RESULT_PREFIX, type Paths, type TrialRequest, type TrialResult } from "./trial/protocol.js";
 
 /**

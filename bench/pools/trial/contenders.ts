@@ -21,7 +21,7 @@ export interface PoolAdapter {
 /** Creates a pool of the loaded library; synchronous, so a clock can start right before it. */
 export type PoolFactory = (workers: Workers) => PoolAdapter;
 
-type Concur = typeof import("../../../src/index.js");
+type Concur = typeof import("../../../packages/concur/src/index.js");
 
 export async function loadContender(id: ContenderId, paths: Paths): Promise<PoolFactory> {
   const work = new URL("work.mjs", paths.workersDir);

@@ -148,7 +148,7 @@ async function sequentialTask2(
 
 /** concur's SequentialExecutor on the tiny task: the in-process reference for `map`. */
 async function sequentialTiny(count: number, paths: Paths): Promise<Metrics> {
-  const concur = (await import(paths.concur)) as typeof import("../../../src/index.js");
+  const concur = (await import(paths.concur)) as typeof import("../../../packages/concur/src/index.js");
   const work = new URL("work.mjs", paths.workersDir);
   const executor = new concur.SequentialExecutor<WorkModule>(work);
   const measure = async (n: number): Promise<number> => {

@@ -4,7 +4,7 @@
  * the URL of the task module every executor loads.
  * @example
  * import { createExecutor } from "concur";
- * import { startEndpoint, lettersTasksUrl, LETTERS, type LettersTasks } from "concur/letters";
+ * import { startEndpoint, lettersTasksUrl, LETTERS, type LettersTasks } from "@concur/lab/letters";
  * await using endpoint = await startEndpoint();
  * await using pool = createExecutor<LettersTasks>("async", lettersTasksUrl);
  * const options = { endpoint: endpoint.searchTemplate, outDir: "out" };

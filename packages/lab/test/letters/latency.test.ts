@@ -1,6 +1,6 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { isConcurError } from "../../src/errors.js";
+import { isConcurError } from "concur";
 import { SpecError } from "../../src/letters/errors.js";
 import {
   checkLatency,

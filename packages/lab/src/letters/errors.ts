@@ -3,7 +3,7 @@
  * brand, so `code` (and `isConcurError(err, code)`) still work on an error rebuilt after crossing
  * a thread or process boundary.
  */
-import { ConcurError, isConcurError } from "../errors.js";
+import { ConcurError, isConcurError } from "concur";
 
 // ConcurError's own `instanceof` matches any concur error for a subclass it has not registered
 // (its registry is private), so each class below checks its own codes instead. The check goes

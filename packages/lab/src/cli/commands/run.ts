@@ -9,9 +9,9 @@
 import { readdir, rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { EXECUTOR_KINDS, createExecutor } from "../../executors/create.js";
-import type { Future } from "../../future.js";
-import type { Executor, ExecutorKind } from "../../types.js";
+import { EXECUTOR_KINDS, createExecutor } from "concur";
+import type { Future } from "concur";
+import type { Executor, ExecutorKind } from "concur";
 import { isTempFileFor } from "../../letters/atomic-write.js";
 import { DEFAULT_SEED } from "../../letters/data.js";
 import { startEndpoint, type RunningEndpoint } from "../../letters/endpoint.js";

@@ -1,7 +1,7 @@
 /**
  * `concur/lab`: measure which executor wins, decide, and report.
  * @example
- * import { runBench, reporters } from "concur/lab";
+ * import { runBench, reporters } from "@concur/lab";
  * const report = await runBench({ quick: true, python: false });
  * process.stdout.write(reporters.terminal(report));
  */

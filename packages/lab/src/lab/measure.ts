@@ -4,8 +4,8 @@
  * all shut down at the end, whatever happened.
  */
 import { performance } from "node:perf_hooks";
-import { createExecutor } from "../executors/create.js";
-import type { Executor } from "../types.js";
+import { createExecutor } from "concur";
+import type { Executor } from "concur";
 import { emptyCell, type CellPlan } from "./cells.js";
 import type { CellResult } from "./report.js";
 import { estimateRemainingMs, isSatisfied, nextRound, type RunRule } from "./schedule.js";

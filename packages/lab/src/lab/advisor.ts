@@ -12,8 +12,8 @@ import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import v8 from "node:v8";
-import { createExecutor } from "../executors/create.js";
-import type { ExecutorKind } from "../types.js";
+import { createExecutor } from "concur";
+import type { ExecutorKind } from "concur";
 import { median, summarize } from "./stats.js";
 import type { SampleStats } from "./report.js";
 

@@ -2,8 +2,8 @@
  * Task 1 of the seed (IO-bound): fetch one letter's search results and write them to
  * `{letter}.txt`. Transient failures are retried; the file appears whole or not at all.
  */
-import { taskSignal } from "../task.js";
-import { InvalidArgumentError } from "../errors.js";
+import { taskSignal } from "concur/task";
+import { InvalidArgumentError } from "concur";
 import { writeFileAtomic } from "./atomic-write.js";
 import { fetchOnce, type AttemptOutcome } from "./attempt.js";
 import { DownloadError, type DownloadErrorCode } from "./errors.js";

@@ -2,7 +2,7 @@
  * Task 2 of the seed (CPU-bound): a deliberately silly double loop over one record. The loop is
  * the point (it is the CPU work being measured), so it must not be replaced by its closed form.
  */
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "concur";
 import { InvalidRecordError, describe } from "./errors.js";
 import { checkNameAndUrl, type CompanyRecord } from "./record.js";
 

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import type { Executor } from "../types.js";
+import type { Executor } from "concur";
 import {
   LETTERS,
   innerIterations,

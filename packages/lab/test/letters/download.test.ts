@@ -2,7 +2,7 @@ import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { runInTaskContext } from "../../src/task.js";
+import { runInTaskContext } from "concur/task";
 import { isTempFileFor, tempFileName, writeFileAtomic } from "../../src/letters/atomic-write.js";
 import { downloadAndWrite, type DownloadOptions, type RetryEvent } from "../../src/letters/download.js";
 import { startEndpoint, type RunningEndpoint } from "../../src/letters/endpoint.js";
