@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs every package's tests (packages/*/test/**/*.test.ts) under node:test with tsx, in one run.
+// Runs every package's tests (packages/*/test/**/*.test.ts) and the cross-package ones (test/)
+// under node:test with tsx, in one run.
 // Node 20's --test does not expand globs, so the file list is gathered here. Arguments filter the
 // files by path (e.g. `packages/concur/` or `faults`); run it from the repository root.
 import { spawnSync } from "node:child_process";
@@ -22,7 +23,8 @@ const filters = process.argv.slice(2);
 let files = readdirSync("packages")
   .map((name) => join("packages", name, "test"))
   .filter((dir) => existsSync(dir))
-  .flatMap((dir) => collect(dir));
+  .flatMap((dir) => collect(dir))
+  .concat(existsSync("test") ? collect("test") : []); // cross-package tests (packaging)
 if (filters.length > 0) files = files.filter((f) => filters.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error("no test files matched");

@@ -28,16 +28,57 @@ function usesTsx(): boolean {
   return process.execArgv.some((arg) => arg.includes("tsx"));
 }
 
+/**
+ * tsx's register API, found from concur itself, from the task module, or from the tsx this
+ * process was started with (`--import /abs/path/to/tsx/...`, when neither of the others can see
+ * it): a worker thread does not run its parent's `--import` preloads, so it must register tsx
+ * itself, and a path in the flag is the only trace of it then.
+ */
 function resolveTsx(moduleUrl: string): string | undefined {
   try {
     return import.meta.resolve("tsx/esm/api");
   } catch {
-    try {
-      return pathToFileURL(createRequire(moduleUrl).resolve("tsx/esm/api")).href;
-    } catch {
-      return undefined; // the worker will report the .ts file it cannot load
+    for (const base of [moduleUrl, ...tsxFlagPaths()]) {
+      const api = esmApiFrom(base);
+      if (api !== undefined) return api;
     }
+    return undefined; // the worker will report the .ts file it cannot load
   }
+}
+
+/**
+ * `tsx/esm/api` as an ES module, resolved from `base`. require.resolve would pick the CommonJS
+ * variant (the "require" condition), which cannot register tsx's hooks from an eval'd worker, so
+ * the package is found with require and its "import" export read from its package.json.
+ */
+function esmApiFrom(base: string): string | undefined {
+  try {
+    const manifestPath = createRequire(base).resolve("tsx/package.json");
+    const manifest = createRequire(base)(manifestPath) as {
+      exports?: Record<string, { import?: { default?: string } | string }>;
+    };
+    const entry = manifest.exports?.["./esm/api"]?.import;
+    const target = typeof entry === "string" ? entry : entry?.default;
+    return target === undefined ? undefined : new URL(target, pathToFileURL(manifestPath)).href;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The file paths given to `--import`/`--loader` that point into a tsx package. */
+function tsxFlagPaths(): string[] {
+  const paths: string[] = [];
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const value =
+      /^--(?:import|loader|experimental-loader)=(.*)$/.exec(arg)?.[1] ??
+      (/^--(?:import|loader|experimental-loader)$/.test(arg) ? args[i + 1] : undefined);
+    if (value === undefined || !value.includes("tsx")) continue;
+    if (value.startsWith("file:")) paths.push(value);
+    else if (value.startsWith("/")) paths.push(pathToFileURL(value).href);
+  }
+  return paths;
 }
 
 export interface ThreadHandleOptions {
