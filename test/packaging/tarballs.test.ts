@@ -9,7 +9,15 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -64,7 +72,10 @@ export async function main(): Promise<number> {
 }
 
 before(async () => {
-  for (const workspace of ["packages/concur", "packages/lab"]) {
+  const { workspaces } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+    workspaces: string[];
+  };
+  for (const workspace of workspaces) {
     assert.ok(
       existsSync(join(root, workspace, "dist")),
       `${workspace}/dist is missing: npm test builds it first`,
@@ -72,7 +83,7 @@ before(async () => {
     await run("npm", ["pack", "--silent", "--pack-destination", project], join(root, workspace));
   }
   const tarballs = readdirSync(project).filter((name) => name.endsWith(".tgz"));
-  assert.equal(tarballs.length, 2, `two tarballs packed: ${tarballs.join(", ")}`);
+  assert.equal(tarballs.length, workspaces.length, `one tarball per package: ${tarballs.join(", ")}`);
   write("package.json", JSON.stringify({ name: "consumer", private: true }));
   await run("npm", [
     "install",
