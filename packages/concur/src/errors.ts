@@ -17,10 +17,15 @@ export class ConcurError extends Error {
     Object.defineProperty(this, BRAND, { value: code, enumerable: false });
   }
 
+  /** The class's name (`"WorkerCrashedError"`…), also for subclasses, so stacks and logs say which. */
   override get name(): string {
     return this.constructor.name;
   }
 
+  /**
+   * `instanceof` by code, not by class identity: an error from another copy of concur (a bundled
+   * one, say) is still `instanceof WorkerCrashedError`.
+   */
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (this === ConcurError) return hasCode(value, undefined);
     const code = codeOf(this);
