@@ -1,4 +1,5 @@
 import { CancelledError, WaitTimeoutError } from "./errors.js";
+import { checkWaitTimeout } from "./validate.js";
 
 /** Where a future is in its life. */
 export type FutureState = "pending" | "running" | "fulfilled" | "rejected" | "cancelled";
@@ -109,32 +110,42 @@ export class Future<T> extends Promise<T> {
 
   /**
    * Waits for the result. Rejects with the task's error, `CancelledError`, or `WaitTimeoutError`
-   * after `timeout` milliseconds (the task itself goes on).
+   * after `timeout` milliseconds (the task itself goes on). A timeout of 0 does not wait.
    */
-  result(options: { timeout?: number } = {}): Promise<T> {
-    const { timeout } = options;
+  result(options?: { timeout?: number }): Promise<T> {
+    let timeout: number | undefined;
+    try {
+      timeout = checkWaitTimeout("result()", options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (timeout === undefined || this.done()) return this;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new WaitTimeoutError(`task "${this.task}" did not finish within ${timeout} ms`, timeout));
-      }, timeout);
-      this.addDoneCallback(() => {
-        clearTimeout(timer);
-        if (this.#state === "fulfilled") resolve(this.#outcome as T);
-        else reject(this.#outcome);
-      });
-    });
+    return this.#whenDone(timeout).then(() => this);
   }
 
   /** Waits, then gives the error the task failed with, or undefined if it succeeded. */
-  async exception(options: { timeout?: number } = {}): Promise<unknown> {
-    try {
-      await this.result(options);
-      return undefined;
-    } catch (error) {
-      if (error instanceof WaitTimeoutError && !this.done()) throw error;
-      return error;
-    }
+  async exception(options?: { timeout?: number }): Promise<unknown> {
+    const timeout = checkWaitTimeout("exception()", options);
+    if (!this.done()) await this.#whenDone(timeout);
+    return this.#state === "fulfilled" ? undefined : this.#outcome;
+  }
+
+  /** Resolves once the future is done; rejects with WaitTimeoutError after `timeout` ms. */
+  #whenDone(timeout: number | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer =
+        timeout === undefined
+          ? undefined
+          : setTimeout(() => {
+              reject(
+                new WaitTimeoutError(`task "${this.task}" did not finish within ${timeout} ms`, timeout),
+              );
+            }, timeout);
+      this.addDoneCallback(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** Calls `fn(future)` once the future is done (at once, if it already is). */

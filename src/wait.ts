@@ -1,13 +1,16 @@
 /** Python's `as_completed` and `wait`, for concur futures. */
-import { InvalidArgumentError, WaitTimeoutError } from "./errors.js";
+import { WaitTimeoutError } from "./errors.js";
 import type { Future } from "./future.js";
+import { checkIterable, checkOneOf, checkWaitTimeout } from "./validate.js";
 
 /** When `wait` returns. */
 export type ReturnWhen = "FIRST_COMPLETED" | "FIRST_EXCEPTION" | "ALL_COMPLETED";
+const RETURN_WHEN: readonly ReturnWhen[] = ["FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED"];
 
 /**
  * Yields the futures as they complete (done, failed or cancelled), whatever their order.
- * Throws `WaitTimeoutError` if they are not all done within `timeout` milliseconds.
+ * Throws `WaitTimeoutError` if they are not all done within `timeout` milliseconds (0: do not
+ * wait; at most 2³¹ − 1).
  *
  * Written as a plain async iterator, not an async generator: a generator would await each
  * yielded Future (it is thenable) and hand out its value instead of the future itself.
@@ -15,8 +18,10 @@ export type ReturnWhen = "FIRST_COMPLETED" | "FIRST_EXCEPTION" | "ALL_COMPLETED"
  */
 export function asCompleted<F extends Future<unknown>>(
   futures: Iterable<F>,
-  options: { timeout?: number } = {},
+  options?: { timeout?: number },
 ): AsyncIterableIterator<F> {
+  checkIterable("asCompleted(): futures", futures, false);
+  const timeout = checkWaitTimeout("asCompleted()", options);
   const pending = new Set(futures);
   const finished: F[] = [];
   let wake: (() => void) | undefined;
@@ -26,7 +31,6 @@ export function asCompleted<F extends Future<unknown>>(
       wake?.();
     });
   }
-  const { timeout } = options;
   const deadline = timeout === undefined ? undefined : performance.now() + timeout;
   const iterator: AsyncIterableIterator<F> = {
     async next(): Promise<IteratorResult<F>> {
@@ -74,14 +78,11 @@ export function asCompleted<F extends Future<unknown>>(
  */
 export async function wait<F extends Future<unknown>>(
   futures: Iterable<F>,
-  options: { returnWhen?: ReturnWhen; timeout?: number } = {},
+  options?: { returnWhen?: ReturnWhen; timeout?: number },
 ): Promise<{ done: Set<F>; notDone: Set<F> }> {
-  const { returnWhen = "ALL_COMPLETED", timeout } = options;
-  if (!["FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED"].includes(returnWhen)) {
-    throw new InvalidArgumentError(
-      `returnWhen must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, got ${String(returnWhen)}`,
-    );
-  }
+  checkIterable("wait(): futures", futures, false);
+  const timeout = checkWaitTimeout("wait()", options);
+  const returnWhen = checkOneOf("wait(): returnWhen", options?.returnWhen, RETURN_WHEN, "ALL_COMPLETED");
   const all = [...futures];
   const failed = (f: F): boolean => f.state === "rejected" || f.state === "cancelled";
   const satisfied = (): boolean => {

@@ -19,29 +19,9 @@ import {
   isConcurError,
   wait,
   type Executor,
-  type ExecutorKind,
 } from "../../src/index.js";
 import { assertNoLeaks, snapshot, until } from "../helpers/leaks.js";
-
-type Tasks = typeof import("../fixtures/basic-tasks.js");
-const tasksUrl = new URL("../fixtures/basic-tasks.ts", import.meta.url);
-const isPool = (kind: ExecutorKind): boolean => kind === "thread" || kind === "process";
-
-/** Runs `body` with a fresh executor, then shuts it down and checks nothing leaked. */
-async function withExecutor(
-  kind: ExecutorKind,
-  body: (executor: Executor<Tasks>) => Promise<void>,
-  options: Record<string, unknown> = {},
-): Promise<void> {
-  const before = snapshot();
-  const executor = createExecutor<Tasks>(kind, tasksUrl, { workers: 2, ...options });
-  try {
-    await body(executor);
-  } finally {
-    await executor.shutdown({ cancelFutures: true });
-  }
-  await assertNoLeaks(before, kind);
-}
+import { isPool, tasksUrl, withExecutor, type Tasks } from "../helpers/with-executor.js";
 
 for (const kind of EXECUTOR_KINDS) {
   describe(`${kind} executor contract`, () => {
