@@ -75,13 +75,23 @@ export interface MapOptions {
   buffer?: number;
   /**
    * Inputs sent to a worker in one message, to cut per-task overhead for tiny tasks. `"auto"`
-   * grows the chunk while tasks are fast and shrinks it when they are slow.
+   * grows the chunk while tasks are fast and shrinks it when they are slow. With a `timeout`,
+   * every item is its own task ("auto" means 1; a larger number is `InvalidArgumentError`).
    * @default "auto" on thread and process pools; 1 elsewhere
    */
   chunksize?: number | "auto";
-  /** Per-item timeout in milliseconds, as `TaskOptions.timeout`. */
+  /**
+   * Per-item timeout in milliseconds, as `TaskOptions.timeout`: each item's own run is timed,
+   * so items are not chunked when it is set.
+   * @default undefined (no timeout)
+   */
   timeout?: number;
-  /** Aborting this signal stops the map: pending items are cancelled and iteration throws. */
+  /**
+   * Aborting this signal stops the map at once: every item in flight (queued or running) is
+   * cancelled, no item is yielded after the abort, and the next step of the iteration throws
+   * `CancelledError` whose `cause` is the signal's reason.
+   * @default undefined
+   */
   signal?: AbortSignal;
 }
 
@@ -259,7 +269,9 @@ export interface Executor<M> extends TaskSubmitter<M>, AsyncDisposable {
   /**
    * Runs task `name` over every input, pulling inputs lazily with at most `buffer` in flight.
    * Yields results in input order (unless `ordered: false`); an item's error is thrown when the
-   * iteration reaches that item, and the rest of the map is cancelled.
+   * iteration reaches that item, and the rest of the map is cancelled. If the executor shuts
+   * down meanwhile, the items already submitted still run and are yielded, then the iteration
+   * throws `ShutdownError` (inputs not yet submitted are not run).
    */
   map<K extends MappableTaskName<M>>(
     name: K,

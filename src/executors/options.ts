@@ -117,7 +117,18 @@ export function checkMapOptions(
 } {
   const o = checkOptions(`${where}: options`, options);
   const timeout = checkMilliseconds(`${where}: timeout`, o.timeout, undefined, true);
-  const chunksize = countOrAuto(`${where}: chunksize`, o.chunksize);
+  let chunksize = countOrAuto(`${where}: chunksize`, o.chunksize);
+  if (timeout !== undefined) {
+    // The timeout is per item, and a chunk runs its items as one task under one clock: so with a
+    // timeout every item is its own task.
+    if (chunksize !== "auto" && chunksize > 1)
+      throw invalid(
+        `${where}: chunksize`,
+        '1 or "auto" when a timeout is given (the timeout is per item)',
+        chunksize,
+      );
+    chunksize = 1;
+  }
   return {
     ordered: checkBoolean(`${where}: ordered`, o.ordered, true),
     buffer: o.buffer === undefined ? undefined : checkCount(`${where}: buffer`, o.buffer, 1),
