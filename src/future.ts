@@ -148,13 +148,26 @@ export class Future<T> extends Promise<T> {
     });
   }
 
-  /** Calls `fn(future)` once the future is done (at once, if it already is). */
+  /**
+   * Calls `fn(future)` once the future is done (at once, if it already is). A callback that
+   * throws is never thrown at the caller and does not stop the other callbacks: its error is
+   * rethrown from a microtask, so it reaches process 'uncaughtException' (as an error thrown in a
+   * timer would), whether the future was already done or not.
+   */
   addDoneCallback(fn: (future: Future<T>) => void): void {
-    if (this.done()) {
+    if (this.done()) this.#call(fn);
+    else (this.#callbacks ??= []).push(fn);
+  }
+
+  #call(fn: (future: Future<T>) => void): void {
+    try {
       fn(this);
-      return;
+    } catch (callbackError) {
+      // A user's done-callback must not break the executor's bookkeeping, nor go unreported.
+      queueMicrotask(() => {
+        throw callbackError;
+      });
     }
-    (this.#callbacks ??= []).push(fn);
   }
 
   override get [Symbol.toStringTag](): string {
@@ -176,18 +189,7 @@ export class Future<T> extends Promise<T> {
     this.#reject = undefined;
     const callbacks = this.#callbacks;
     this.#callbacks = undefined;
-    if (callbacks) {
-      for (const fn of callbacks) {
-        try {
-          fn(this);
-        } catch (callbackError) {
-          // A user's done-callback must not break the executor's bookkeeping (Python logs it too).
-          queueMicrotask(() => {
-            throw callbackError;
-          });
-        }
-      }
-    }
+    if (callbacks) for (const fn of callbacks) this.#call(fn);
     return true;
   }
 

@@ -239,7 +239,7 @@ for (const kind of EXECUTOR_KINDS) {
         const slow = executor.submit("sleep", 150);
         const fast = executor.submit("sleep", 1);
         const order: number[] = [];
-        for await (const future of asCompleted([slow, fast])) order.push(await future);
+        for await (const future of asCompleted([slow, fast])) order.push(await future.result());
         assert.deepEqual(
           order.sort((a, b) => a - b),
           [1, 150],
