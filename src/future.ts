@@ -123,7 +123,11 @@ export class Future<T> extends Promise<T> {
     return this.#whenDone(timeout).then(() => this);
   }
 
-  /** Waits, then gives the error the task failed with, or undefined if it succeeded. */
+  /**
+   * Waits, then gives the error the task failed with, or undefined if it succeeded. A task that
+   * threw a value that is not an Error fails with `TaskError` holding it, on every executor, so
+   * undefined always means success.
+   */
   async exception(options?: { timeout?: number }): Promise<unknown> {
     const timeout = checkWaitTimeout("exception()", options);
     if (!this.done()) await this.#whenDone(timeout);

@@ -110,19 +110,30 @@ for (const kind of EXECUTOR_KINDS) {
         });
       }));
 
-    test("a thrown non-Error arrives as TaskError holding the value", async () => {
-      await withExecutor(kind, async (executor) => {
+    test("a thrown non-Error arrives as TaskError holding the value", () =>
+      withExecutor(kind, async (executor) => {
         const error = await executor.submit("throwString").exception();
-        if (isPool(kind)) {
-          assert.ok(error instanceof TaskError);
-          assert.equal((error as TaskError).value, "just a string");
-          assert.equal((error as TaskError).code, "ERR_TASK_FAILED");
-        } else {
-          // In-process executors hand back exactly what was thrown.
-          assert.equal(error, "just a string");
-        }
-      });
-    });
+        assert.ok(error instanceof TaskError);
+        assert.equal((error as TaskError).value, "just a string");
+        assert.equal((error as TaskError).code, "ERR_TASK_FAILED");
+        await assert.rejects(executor.submit("throwString"), TaskError);
+      }));
+
+    test("exception() tells a task that threw undefined from one that succeeded", () =>
+      withExecutor(kind, async (executor) => {
+        const failed = executor.submit("throwUndefined");
+        const error = await failed.exception();
+        assert.ok(error instanceof TaskError, "failed with undefined is still a failure");
+        assert.equal((error as TaskError).value, undefined);
+        assert.equal(failed.state, "rejected");
+        assert.equal(await executor.submit("identity", undefined).exception(), undefined);
+        // In a map chunk too: the item's error is the TaskError.
+        await assert.rejects(async () => {
+          for await (const _ of executor.map("throwUndefinedAt", [1, 2, 3], { chunksize: 3 })) {
+            // the second item throws
+          }
+        }, TaskError);
+      }));
 
     test("map yields in input order, pulls lazily, and accepts async iterables", () =>
       withExecutor(kind, async (executor) => {
