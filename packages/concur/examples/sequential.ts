@@ -15,5 +15,5 @@ for await (const r of executor.map("fakeRequest", [30, 10, 20])) console.log("ma
 
 // per-task options, and results as they complete.
 const futures = [50, 5].map((ms) => executor.with({ timeout: 1_000 }).submit("fakeRequest", ms));
-for await (const done of asCompleted(futures)) console.log("completed:", await done);
+for await (const done of asCompleted(futures)) console.log("completed:", await done.result());
 console.log(executor.stats().completed, "tasks completed on", executor.kind);

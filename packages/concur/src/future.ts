@@ -1,4 +1,5 @@
 import { CancelledError, WaitTimeoutError } from "./errors.js";
+import { checkWaitTimeout } from "./validate.js";
 
 /** Where a future is in its life. */
 export type FutureState = "pending" | "running" | "fulfilled" | "rejected" | "cancelled";
@@ -109,41 +110,68 @@ export class Future<T> extends Promise<T> {
 
   /**
    * Waits for the result. Rejects with the task's error, `CancelledError`, or `WaitTimeoutError`
-   * after `timeout` milliseconds (the task itself goes on).
+   * after `timeout` milliseconds (the task itself goes on). A timeout of 0 does not wait.
    */
-  result(options: { timeout?: number } = {}): Promise<T> {
-    const { timeout } = options;
+  result(options?: { timeout?: number }): Promise<T> {
+    let timeout: number | undefined;
+    try {
+      timeout = checkWaitTimeout("result()", options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (timeout === undefined || this.done()) return this;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new WaitTimeoutError(`task "${this.task}" did not finish within ${timeout} ms`, timeout));
-      }, timeout);
+    return this.#whenDone(timeout).then(() => this);
+  }
+
+  /**
+   * Waits, then gives the error the task failed with, or undefined if it succeeded. A task that
+   * threw a value that is not an Error fails with `TaskError` holding it, on every executor, so
+   * undefined always means success.
+   */
+  async exception(options?: { timeout?: number }): Promise<unknown> {
+    const timeout = checkWaitTimeout("exception()", options);
+    if (!this.done()) await this.#whenDone(timeout);
+    return this.#state === "fulfilled" ? undefined : this.#outcome;
+  }
+
+  /** Resolves once the future is done; rejects with WaitTimeoutError after `timeout` ms. */
+  #whenDone(timeout: number | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer =
+        timeout === undefined
+          ? undefined
+          : setTimeout(() => {
+              reject(
+                new WaitTimeoutError(`task "${this.task}" did not finish within ${timeout} ms`, timeout),
+              );
+            }, timeout);
       this.addDoneCallback(() => {
         clearTimeout(timer);
-        if (this.#state === "fulfilled") resolve(this.#outcome as T);
-        else reject(this.#outcome);
+        resolve();
       });
     });
   }
 
-  /** Waits, then gives the error the task failed with, or undefined if it succeeded. */
-  async exception(options: { timeout?: number } = {}): Promise<unknown> {
-    try {
-      await this.result(options);
-      return undefined;
-    } catch (error) {
-      if (error instanceof WaitTimeoutError && !this.done()) throw error;
-      return error;
-    }
+  /**
+   * Calls `fn(future)` once the future is done (at once, if it already is). A callback that
+   * throws is never thrown at the caller and does not stop the other callbacks: its error is
+   * rethrown from a microtask, so it reaches process 'uncaughtException' (as an error thrown in a
+   * timer would), whether the future was already done or not.
+   */
+  addDoneCallback(fn: (future: Future<T>) => void): void {
+    if (this.done()) this.#call(fn);
+    else (this.#callbacks ??= []).push(fn);
   }
 
-  /** Calls `fn(future)` once the future is done (at once, if it already is). */
-  addDoneCallback(fn: (future: Future<T>) => void): void {
-    if (this.done()) {
+  #call(fn: (future: Future<T>) => void): void {
+    try {
       fn(this);
-      return;
+    } catch (callbackError) {
+      // A user's done-callback must not break the executor's bookkeeping, nor go unreported.
+      queueMicrotask(() => {
+        throw callbackError;
+      });
     }
-    (this.#callbacks ??= []).push(fn);
   }
 
   override get [Symbol.toStringTag](): string {
@@ -165,18 +193,7 @@ export class Future<T> extends Promise<T> {
     this.#reject = undefined;
     const callbacks = this.#callbacks;
     this.#callbacks = undefined;
-    if (callbacks) {
-      for (const fn of callbacks) {
-        try {
-          fn(this);
-        } catch (callbackError) {
-          // A user's done-callback must not break the executor's bookkeeping (Python logs it too).
-          queueMicrotask(() => {
-            throw callbackError;
-          });
-        }
-      }
-    }
+    if (callbacks) for (const fn of callbacks) this.#call(fn);
     return true;
   }
 

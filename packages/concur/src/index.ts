@@ -8,7 +8,9 @@ export { ThreadPoolExecutor } from "./executors/thread.js";
 export { ProcessPoolExecutor } from "./executors/process.js";
 export { createExecutor, EXECUTOR_KINDS, type CreateExecutorOptions } from "./executors/create.js";
 export { Future, type FutureState } from "./future.js";
-export { asCompleted, wait, type ReturnWhen } from "./wait.js";
+export { asCompleted, wait, type DoneFuture, type ReturnWhen } from "./wait.js";
+export { MAX_DELAY_MS } from "./validate.js";
+export { MAX_WORKERS } from "./executors/options.js";
 export { taskSignal, currentTask, type TaskContext } from "./task.js";
 export {
   ConcurError,

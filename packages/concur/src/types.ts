@@ -38,7 +38,8 @@ export interface TaskOptions {
   /**
    * Milliseconds the task may run once it has started. Past it the future rejects with
    * `TaskTimeoutError`, the task's signal aborts and (thread and process pools) a worker that does
-   * not stop within `cancelGracePeriod` is terminated and replaced.
+   * not stop within `cancelGracePeriod` is terminated and replaced. Above 0 and at most
+   * `MAX_DELAY_MS` (2³¹ − 1, Node's longest timer); anything else is `InvalidArgumentError`.
    * @default undefined (no timeout)
    */
   timeout?: number;
@@ -74,17 +75,30 @@ export interface MapOptions {
   buffer?: number;
   /**
    * Inputs sent to a worker in one message, to cut per-task overhead for tiny tasks. `"auto"`
-   * grows the chunk while tasks are fast and shrinks it when they are slow.
+   * grows the chunk while tasks are fast and shrinks it when they are slow. With a `timeout`,
+   * every item is its own task ("auto" means 1; a larger number is `InvalidArgumentError`).
    * @default "auto" on thread and process pools; 1 elsewhere
    */
   chunksize?: number | "auto";
-  /** Per-item timeout in milliseconds, as `TaskOptions.timeout`. */
+  /**
+   * Per-item timeout in milliseconds, as `TaskOptions.timeout`: each item's own run is timed,
+   * so items are not chunked when it is set.
+   * @default undefined (no timeout)
+   */
   timeout?: number;
-  /** Aborting this signal stops the map: pending items are cancelled and iteration throws. */
+  /**
+   * Aborting this signal stops the map at once: every item in flight (queued or running) is
+   * cancelled, no item is yielded after the abort, and the next step of the iteration throws
+   * `CancelledError` whose `cause` is the signal's reason.
+   * @default undefined
+   */
   signal?: AbortSignal;
 }
 
-/** Options of `executor.shutdown`. */
+/**
+ * Options of `executor.shutdown`. A wrong value makes the returned promise reject with
+ * `InvalidArgumentError` (and shutdown does not begin).
+ */
 export interface ShutdownOptions {
   /**
    * Wait for queued and running tasks to finish (and workers to exit) before resolving.
@@ -100,7 +114,8 @@ export interface ShutdownOptions {
    * Milliseconds to wait for queued and running tasks. Past it, the tasks still queued or running
    * are cancelled (`CancelledError`, their signals abort) and pool workers that do not stop within
    * `cancelGracePeriod` are killed; a task on an in-process executor that ignores its signal is
-   * left to finish on its own, but shutdown no longer waits for it.
+   * left to finish on its own, but shutdown no longer waits for it. Above 0 and at most
+   * `MAX_DELAY_MS` (2³¹ − 1).
    * @default undefined (wait as long as the tasks take)
    */
   timeout?: number;
@@ -132,7 +147,11 @@ export interface ExecutorOptions {
 
 /** Options of the thread and process pools. */
 export interface PoolOptions extends ExecutorOptions {
-  /** @default os.availableParallelism() */
+  /**
+   * Workers at most (started on demand, one per waiting task). A positive integer up to
+   * `MAX_WORKERS` (1024): more would start a process or thread per queued task.
+   * @default os.availableParallelism()
+   */
   maxWorkers?: number;
   /**
    * A worker is replaced after running this many tasks (a guard against leaks in task code).
@@ -140,7 +159,8 @@ export interface PoolOptions extends ExecutorOptions {
    */
   maxTasksPerWorker?: number;
   /**
-   * Milliseconds an idle worker is kept before it exits; a later task starts a new one.
+   * Milliseconds an idle worker is kept before it exits; a later task starts a new one. A
+   * positive integer up to `MAX_DELAY_MS` (2³¹ − 1), or Infinity.
    * @default Infinity (idle workers stay until shutdown)
    */
   idleTimeout?: number;
@@ -148,13 +168,13 @@ export interface PoolOptions extends ExecutorOptions {
   env?: Record<string, string | undefined>;
   /**
    * Milliseconds a running task gets to stop through its signal after it was cancelled or timed
-   * out; a worker still busy with it then is killed and replaced.
+   * out; a worker still busy with it then is killed and replaced. 0 to `MAX_DELAY_MS`.
    * @default 200
    */
   cancelGracePeriod?: number;
   /**
    * Milliseconds a worker gets to exit once asked to close (shutdown, recycling, idle timeout)
-   * before it is killed.
+   * before it is killed. 0 to `MAX_DELAY_MS`.
    * @default 5000
    */
   shutdownGracePeriod?: number;
@@ -249,7 +269,9 @@ export interface Executor<M> extends TaskSubmitter<M>, AsyncDisposable {
   /**
    * Runs task `name` over every input, pulling inputs lazily with at most `buffer` in flight.
    * Yields results in input order (unless `ordered: false`); an item's error is thrown when the
-   * iteration reaches that item, and the rest of the map is cancelled.
+   * iteration reaches that item, and the rest of the map is cancelled. If the executor shuts
+   * down meanwhile, the items already submitted still run and are yielded, then the iteration
+   * throws `ShutdownError` (inputs not yet submitted are not run).
    */
   map<K extends MappableTaskName<M>>(
     name: K,

@@ -1,22 +1,38 @@
 /** Python's `as_completed` and `wait`, for concur futures. */
-import { InvalidArgumentError, WaitTimeoutError } from "./errors.js";
+import { WaitTimeoutError } from "./errors.js";
 import type { Future } from "./future.js";
+import { checkIterable, checkOneOf, checkWaitTimeout } from "./validate.js";
 
 /** When `wait` returns. */
 export type ReturnWhen = "FIRST_COMPLETED" | "FIRST_EXCEPTION" | "ALL_COMPLETED";
+const RETURN_WHEN: readonly ReturnWhen[] = ["FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED"];
+
+/**
+ * A future as `asCompleted` yields it: done, read with `result()`, `exception()` or `state`.
+ * Why not `Future<T>` itself: TypeScript types `for await (const x of it)` as the *awaited* item,
+ * which for a Future<T> is T, while at run time `x` is the future (a hand-written async iterator
+ * hands out what it yields, unawaited). Without `then` in its type the item stays a future to
+ * TypeScript, so `const n: number = done` is an error instead of printing `[object Future]`.
+ * (`await done` still gives the value at run time, but TypeScript types it as the future: read
+ * the value with `await done.result()`.)
+ */
+export type DoneFuture<F> = F extends Future<unknown> ? Omit<F, "then" | "catch" | "finally"> : never;
 
 /**
  * Yields the futures as they complete (done, failed or cancelled), whatever their order.
- * Throws `WaitTimeoutError` if they are not all done within `timeout` milliseconds.
+ * Throws `WaitTimeoutError` if they are not all done within `timeout` milliseconds (0: do not
+ * wait; at most 2³¹ − 1).
  *
  * Written as a plain async iterator, not an async generator: a generator would await each
  * yielded Future (it is thenable) and hand out its value instead of the future itself.
- * @example for await (const future of asCompleted(futures)) console.log(await future);
+ * @example for await (const done of asCompleted(futures)) console.log(await done.result());
  */
 export function asCompleted<F extends Future<unknown>>(
   futures: Iterable<F>,
-  options: { timeout?: number } = {},
-): AsyncIterableIterator<F> {
+  options?: { timeout?: number },
+): AsyncIterableIterator<DoneFuture<F>> {
+  checkIterable("asCompleted(): futures", futures, false);
+  const timeout = checkWaitTimeout("asCompleted()", options);
   const pending = new Set(futures);
   const finished: F[] = [];
   let wake: (() => void) | undefined;
@@ -26,10 +42,9 @@ export function asCompleted<F extends Future<unknown>>(
       wake?.();
     });
   }
-  const { timeout } = options;
   const deadline = timeout === undefined ? undefined : performance.now() + timeout;
-  const iterator: AsyncIterableIterator<F> = {
-    async next(): Promise<IteratorResult<F>> {
+  const iterator: AsyncIterableIterator<DoneFuture<F>> = {
+    async next(): Promise<IteratorResult<DoneFuture<F>>> {
       if (pending.size === 0) return { done: true, value: undefined };
       if (finished.length === 0) {
         let timer: NodeJS.Timeout | undefined;
@@ -55,9 +70,9 @@ export function asCompleted<F extends Future<unknown>>(
       }
       const future = finished.shift()!;
       pending.delete(future);
-      return { done: false, value: future };
+      return { done: false, value: future as unknown as DoneFuture<F> };
     },
-    async return(): Promise<IteratorResult<F>> {
+    async return(): Promise<IteratorResult<DoneFuture<F>>> {
       pending.clear();
       return { done: true, value: undefined };
     },
@@ -70,20 +85,19 @@ export function asCompleted<F extends Future<unknown>>(
 
 /**
  * Waits until the futures meet `returnWhen` (or `timeout` passes) and splits them into done and
- * not done. Never throws for a failed task: inspect the futures.
+ * not done. Never throws for a failed task: inspect the futures. As in Python, FIRST_EXCEPTION
+ * returns when a future *raised* (rejected); a cancelled one does not count, and if none raises
+ * it waits for all of them.
  */
 export async function wait<F extends Future<unknown>>(
   futures: Iterable<F>,
-  options: { returnWhen?: ReturnWhen; timeout?: number } = {},
+  options?: { returnWhen?: ReturnWhen; timeout?: number },
 ): Promise<{ done: Set<F>; notDone: Set<F> }> {
-  const { returnWhen = "ALL_COMPLETED", timeout } = options;
-  if (!["FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED"].includes(returnWhen)) {
-    throw new InvalidArgumentError(
-      `returnWhen must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, got ${String(returnWhen)}`,
-    );
-  }
+  checkIterable("wait(): futures", futures, false);
+  const timeout = checkWaitTimeout("wait()", options);
+  const returnWhen = checkOneOf("wait(): returnWhen", options?.returnWhen, RETURN_WHEN, "ALL_COMPLETED");
   const all = [...futures];
-  const failed = (f: F): boolean => f.state === "rejected" || f.state === "cancelled";
+  const failed = (f: F): boolean => f.state === "rejected";
   const satisfied = (): boolean => {
     const doneCount = all.filter((f) => f.done()).length;
     if (doneCount === all.length) return true;

@@ -1,6 +1,6 @@
 import type { AsyncExecutorOptions } from "../types.js";
-import { checkCount } from "./base.js";
 import { InProcessExecutor } from "./in-process.js";
+import { checkMaxConcurrency } from "./options.js";
 
 /**
  * Runs tasks on this event loop, at most `maxConcurrency` at once: the right tool for IO-bound
@@ -14,7 +14,7 @@ export class AsyncExecutor<M> extends InProcessExecutor<M> {
   readonly kind = "async" as const;
 
   constructor(module: URL | string, options: AsyncExecutorOptions = {}) {
-    super(module, options, checkCount("maxConcurrency", options.maxConcurrency, 1000, true));
+    super(module, options, checkMaxConcurrency(new.target.name, options));
   }
 
   protected defaultMapBuffer(): number {

@@ -3,13 +3,7 @@
  * timeouts and signals, `map`, shutdown state and statistics. Backends only decide where a
  * task runs: they implement the abstract hooks at the bottom.
  */
-import {
-  CancelledError,
-  InvalidArgumentError,
-  QueueFullError,
-  ShutdownError,
-  TaskTimeoutError,
-} from "../errors.js";
+import { CancelledError, QueueFullError, ShutdownError, TaskTimeoutError } from "../errors.js";
 import { Future, futureInternals as settle, type FutureOwner } from "../future.js";
 import { toModuleUrl } from "../protocol/task-module.js";
 import type {
@@ -28,7 +22,9 @@ import type {
   TaskSubmitter,
   Transferable,
 } from "../types.js";
+import { checkIterable, invalid } from "../validate.js";
 import { mapTasks } from "./map.js";
+import { checkExecutorOptions, checkMapOptions, checkShutdownOptions, checkTaskOptions } from "./options.js";
 import { StatsRecorder } from "./stats.js";
 
 /** A submitted task, from submit to settlement. */
@@ -78,38 +74,8 @@ function captureOrigin(above: (...args: never[]) => unknown): { stack?: string }
   return origin;
 }
 
-function checkTimeout(timeout: unknown, where: string): number | undefined {
-  if (timeout === undefined) return undefined;
-  if (typeof timeout !== "number" || !(timeout > 0) || !Number.isFinite(timeout)) {
-    throw new InvalidArgumentError(
-      `${where}: timeout must be a positive finite number of milliseconds, got ${String(timeout)}`,
-    );
-  }
-  return timeout;
-}
-
-/** Checks a positive-integer (or Infinity) option and names it when it is wrong. */
-export function checkCount(name: string, value: unknown, fallback: number, allowInfinity = false): number {
-  if (value === undefined) return fallback;
-  if (allowInfinity && value === Infinity) return Infinity;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new InvalidArgumentError(
-      `${name} must be a positive integer${allowInfinity ? " or Infinity" : ""}, got ${String(value)}`,
-    );
-  }
-  return value;
-}
-
-/** Checks a duration option (a finite number of milliseconds, 0 or more) and names it when wrong. */
-export function checkMilliseconds(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new InvalidArgumentError(
-      `${name} must be a number of milliseconds, 0 or more, got ${String(value)}`,
-    );
-  }
-  return value;
-}
+// pool.ts reads its options with these: one rule for every option (src/validate.ts).
+export { checkCount, checkMilliseconds } from "../validate.js";
 
 export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
   abstract readonly kind: ExecutorKind;
@@ -127,18 +93,12 @@ export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
   #closedDone = false;
 
   constructor(module: URL | string, options: ExecutorOptions) {
+    const checked = checkExecutorOptions(new.target.name, options);
     this.moduleUrl = toModuleUrl(module);
-    this.maxQueue = checkCount("maxQueue", options.maxQueue, Infinity, true);
-    if (options.initializer !== undefined && typeof options.initializer !== "string") {
-      throw new InvalidArgumentError(
-        "initializer must be the name of an exported function of the task module",
-      );
-    }
-    this.initializer = options.initializer;
-    this.initArgs = options.initArgs ?? [];
-    // Off unless asked for, or in development (Bluebird's rule for long stack traces): the
-    // stack walk is the largest cost of a tiny task's submit (see docs/design.md).
-    this.#captureStacks = options.captureSubmitStack ?? process.env.NODE_ENV === "development";
+    this.maxQueue = checked.maxQueue;
+    this.initializer = checked.initializer;
+    this.initArgs = checked.initArgs;
+    this.#captureStacks = checked.captureSubmitStack;
   }
 
   /** True once shutdown has begun. */
@@ -152,15 +112,13 @@ export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
   }
 
   with(options: TaskOptions): TaskSubmitter<M> {
-    if (typeof options !== "object" || options === null)
-      throw new InvalidArgumentError("with() takes an options object");
-    checkTimeout(options.timeout, "with()");
+    const checked = checkTaskOptions("with()", options);
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- a named function (not an arrow) is the stack boundary
     const self = this;
     return {
       submit: function submit<K extends TaskName<M>>(name: K, ...args: TaskArgs<M, K>) {
         const origin = self.#captureStacks ? captureOrigin(submit) : NO_ORIGIN;
-        return self.submitRecord(name, args, options, false, origin).future as Future<TaskResult<M, K>>;
+        return self.submitRecord(name, args, checked, false, origin).future as Future<TaskResult<M, K>>;
       },
     };
   }
@@ -168,34 +126,34 @@ export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
   map<K extends MappableTaskName<M>>(
     name: K,
     inputs: Iterable<TaskInput<M, K>> | AsyncIterable<TaskInput<M, K>>,
-    options: MapOptions = {},
+    options?: MapOptions,
   ): AsyncIterableIterator<TaskResult<M, K>> {
     if (this.#closed) throw new ShutdownError();
-    checkTimeout(options.timeout, "map()");
-    const taskOptions: TaskOptions = { ...(options.timeout !== undefined && { timeout: options.timeout }) };
+    checkIterable("map(): inputs", inputs, true);
+    const { ordered, buffer, chunksize, timeout, signal } = checkMapOptions("map()", options);
+    const taskOptions: TaskOptions = { ...(timeout !== undefined && { timeout }) };
     // One submitting place for the whole map: its items all come from this call.
     const origin = this.#captureStacks ? captureOrigin(this.map) : undefined;
     return mapTasks<TaskResult<M, K>>({
       inputs: inputs as Iterable<unknown> | AsyncIterable<unknown>,
-      ordered: options.ordered ?? true,
-      buffer:
-        options.buffer === undefined
-          ? this.defaultMapBuffer()
-          : checkCount("map() buffer", options.buffer, 1),
-      chunksize:
-        options.chunksize === "auto" || options.chunksize === undefined
-          ? this.defaultChunksize()
-          : checkCount("map() chunksize", options.chunksize, 1),
-      signal: options.signal,
+      ordered,
+      buffer: buffer ?? this.defaultMapBuffer(),
+      chunksize: chunksize === "auto" ? this.defaultChunksize() : chunksize,
+      signal,
       submitOne: (input) => this.submitRecord(name, [input], taskOptions, false, origin ?? NO_ORIGIN).future,
       submitChunk: (chunk) => this.submitRecord(name, chunk, taskOptions, true, origin ?? NO_ORIGIN).future,
       waitForRoom: () => this.waitForRoom(),
     });
   }
 
-  shutdown(options: ShutdownOptions = {}): Promise<void> {
-    const { wait = true, cancelFutures = false, timeout } = options;
-    if (timeout !== undefined) checkTimeout(timeout, "shutdown()");
+  shutdown(options?: ShutdownOptions): Promise<void> {
+    let checked: ReturnType<typeof checkShutdownOptions>;
+    try {
+      checked = checkShutdownOptions("shutdown()", options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { wait, cancelFutures, timeout } = checked;
     if (cancelFutures)
       this.cancelQueued(new CancelledError("the executor shut down before the task started"));
     if (!this.#shutdown) {
@@ -242,11 +200,10 @@ export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
     shared?: { stack?: string },
   ): TaskRecord {
     if (this.#closed) throw new ShutdownError();
-    if (typeof name !== "string" || name === "") {
-      throw new InvalidArgumentError(`the task name must be a non-empty string, got ${String(name)}`);
-    }
+    if (typeof name !== "string" || name === "") throw invalid("submit(): name", "a non-empty string", name);
     if (this.queuedCount() >= this.maxQueue) throw new QueueFullError(this.maxQueue);
-    const timeout = options ? checkTimeout(options.timeout, `submit("${name}")`) : undefined;
+    // Checked once, by with() or map(): a plain submit has no options.
+    const timeout = options?.timeout;
     const origin = shared ?? (this.#captureStacks ? captureOrigin(this.submitRecord) : NO_ORIGIN);
     const transfer = options?.transfer;
     const future = new Future<unknown>(name);

@@ -1,10 +1,12 @@
 /**
  * Executors that run tasks on this thread's event loop: no serialization, arguments and results
- * are passed by reference, errors arrive as the very objects thrown. A running task cannot be
+ * are passed by reference, errors arrive as the very objects thrown (a thrown non-Error value
+ * arrives as TaskError holding it, as on the pools). A running task cannot be
  * stopped from outside here: cancel and timeout settle its future at once and abort its signal,
  * and its slot stays taken until the task really returns, so the concurrency bound holds.
  */
 import { CancelledError, WorkerStartError } from "../errors.js";
+import { taskFailure } from "../protocol/serialize-error.js";
 import { findTask, loadTaskModule, type LoadedModule } from "../protocol/task-module.js";
 import { LazyTaskContext, runInTaskContext } from "../task.js";
 import type { ExecutorOptions } from "../types.js";
@@ -126,7 +128,7 @@ export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
           try {
             values.push(await runInTaskContext(context, () => fn(input)));
           } catch (error) {
-            throw new PartialChunkError(values, error);
+            throw new PartialChunkError(values, taskFailure(error));
           }
         }
         value = values;
@@ -135,7 +137,7 @@ export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
       }
       this.resolveTask(record, value, performance.now() - start);
     } catch (error) {
-      this.rejectTask(record, error, performance.now() - start);
+      this.rejectTask(record, taskFailure(error), performance.now() - start);
     } finally {
       this.#contexts.delete(record);
       this.#running--;

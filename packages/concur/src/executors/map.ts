@@ -2,8 +2,12 @@
  * `executor.map`: pulls inputs lazily, keeps at most `buffer` of them in flight, yields in
  * input order (or as completed), and cleans up (cancels what is in flight, closes the input
  * iterator) however the consumer leaves: end, break, or error.
+ *
+ * Two ways to stop it from outside: its signal aborts (everything in flight is cancelled at
+ * once and nothing more is yielded), or the executor shuts down (nothing more is submitted; what
+ * was submitted finishes and is yielded; then the map throws ShutdownError).
  */
-import { CancelledError, QueueFullError } from "../errors.js";
+import { CancelledError, QueueFullError, ShutdownError } from "../errors.js";
 import type { Future } from "../future.js";
 
 /** What a pool-side chunk resolves to: the inputs' results, in order. */
@@ -59,28 +63,50 @@ export async function* mapTasks<R>(plan: MapPlan): AsyncGenerator<R, void, undef
   const settled: Slot[] = [];
   let wake: (() => void) | undefined;
 
+  /** The executor shut down while the map was going: what is in flight is yielded, then this. */
+  let stopped: ShutdownError | undefined;
+  const signal = plan.signal;
+  /** The slot the consumer is waiting on (out of the window already, in ordered mode). */
+  let current: Slot | undefined;
+  let onAbort: (() => void) | undefined;
+  // Resolves when the signal aborts: a wait for queue room must not outlast the map.
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = () => {
+      for (const slot of window) slot.future.cancel("map() was cancelled by its signal");
+      current?.future.cancel("map() was cancelled by its signal");
+      wake?.();
+      resolve();
+    };
+  });
+  signal?.addEventListener("abort", onAbort!, { once: true });
+
   const checkSignal = (): void => {
-    if (plan.signal?.aborted)
-      throw new CancelledError("map() was cancelled by its signal", { cause: plan.signal.reason });
+    if (signal?.aborted)
+      throw new CancelledError("map() was cancelled by its signal", { cause: signal.reason });
   };
 
-  const submit = async (inputs: unknown[]): Promise<Slot> => {
+  /** Submits one task for `inputs`; undefined once the executor has shut down. */
+  const submit = async (inputs: unknown[]): Promise<Slot | undefined> => {
     for (;;) {
       try {
         const chunk = inputs.length > 1;
         const future = chunk ? plan.submitChunk(inputs) : plan.submitOne(inputs[0]);
         return { future, size: inputs.length, chunk };
       } catch (error) {
+        if (error instanceof ShutdownError) {
+          stopped = error;
+          return undefined;
+        }
         // Backpressure from maxQueue: wait for room rather than fail the whole map.
         if (!(error instanceof QueueFullError)) throw error;
-        await plan.waitForRoom();
+        await Promise.race([plan.waitForRoom(), aborted]);
         checkSignal();
       }
     }
   };
 
   const fill = async (): Promise<void> => {
-    while (!exhausted && inFlight < valueOf(plan.buffer)) {
+    while (!exhausted && !stopped && inFlight < valueOf(plan.buffer)) {
       checkSignal();
       const room = valueOf(plan.buffer) - inFlight;
       const size = Math.max(1, Math.min(valueOf(plan.chunksize), room));
@@ -97,6 +123,7 @@ export async function* mapTasks<R>(plan: MapPlan): AsyncGenerator<R, void, undef
       }
       if (inputs.length === 0) break;
       const slot = await submit(inputs);
+      if (!slot) break;
       inFlight += slot.size;
       window.push(slot);
       if (!plan.ordered) {
@@ -127,24 +154,40 @@ export async function* mapTasks<R>(plan: MapPlan): AsyncGenerator<R, void, undef
     await fill();
     for (;;) {
       const slot = await take();
-      if (!slot) return;
+      if (!slot) {
+        if (stopped) throw stopped;
+        return;
+      }
       let values: unknown[];
       try {
+        current = slot;
         const value = await slot.future;
         values = slot.chunk ? (value as ChunkResult) : [value];
       } catch (error) {
+        // An abort cancelled this item: the map's own error says why, with the signal's reason.
+        checkSignal();
         if (error instanceof PartialChunkError) {
-          for (const value of error.values) yield value as R;
+          for (const value of error.values) {
+            checkSignal();
+            yield value as R;
+          }
           throw error.error;
         }
         throw error;
+      } finally {
+        current = undefined;
       }
       inFlight -= slot.size;
       // Top up before yielding, so workers stay busy while the consumer handles the values.
       await fill();
-      for (const value of values) yield value as R;
+      // Checked before every item, since the consumer may abort while it holds the previous one.
+      for (const value of values) {
+        checkSignal();
+        yield value as R;
+      }
     }
   } finally {
+    signal?.removeEventListener("abort", onAbort!);
     for (const slot of window) slot.future.cancel("map() ended before this item was consumed");
     if (!exhausted) await iterator.return?.();
   }

@@ -1,6 +1,7 @@
 import type { HandleEvents, WorkerHandle } from "../runtime/handle.js";
 import { ProcessHandle } from "../runtime/process-handle.js";
 import type { ProcessPoolOptions } from "../types.js";
+import { checkPoolOptions } from "./options.js";
 import { PoolExecutor } from "./pool.js";
 
 /**
@@ -16,7 +17,7 @@ export class ProcessPoolExecutor<M> extends PoolExecutor<M> {
   readonly #options: ProcessPoolOptions;
 
   constructor(module: URL | string, options: ProcessPoolOptions = {}) {
-    super(module, options);
+    super(module, checkPoolOptions(new.target.name, options));
     this.#options = options;
   }
 

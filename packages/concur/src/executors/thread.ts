@@ -1,6 +1,7 @@
 import type { HandleEvents, WorkerHandle } from "../runtime/handle.js";
 import { ThreadHandle } from "../runtime/thread-handle.js";
 import type { ThreadPoolOptions } from "../types.js";
+import { checkPoolOptions } from "./options.js";
 import { PoolExecutor } from "./pool.js";
 
 /**
@@ -17,7 +18,7 @@ export class ThreadPoolExecutor<M> extends PoolExecutor<M> {
   readonly #options: ThreadPoolOptions;
 
   constructor(module: URL | string, options: ThreadPoolOptions = {}) {
-    super(module, options);
+    super(module, checkPoolOptions(new.target.name, options));
     this.#options = options;
   }
 

@@ -68,6 +68,20 @@ function describe(value: unknown): string {
   return String(value);
 }
 
+function nonErrorFailure(description: string, value: unknown): TaskError {
+  return new TaskError(`task threw a non-Error value: ${description}`, value);
+}
+
+/**
+ * What an in-process task that threw `thrown` fails with: the error itself, or, for a value that
+ * is not an Error, a TaskError holding it, as a pool's task does. So a failure is never
+ * `undefined`, and `exception()` can tell "failed with undefined" from "succeeded".
+ */
+export function taskFailure(thrown: unknown): unknown {
+  if (thrown instanceof Error || isConcurError(thrown)) return thrown;
+  return nonErrorFailure(describe(thrown), thrown);
+}
+
 /** Turns anything a task threw into a payload that always survives structured clone. */
 export function serializeError(thrown: unknown, depth = 0): SerializedError | SerializedValue {
   if (!(thrown instanceof Error) && !isConcurError(thrown)) {
@@ -147,9 +161,7 @@ function rebuildConcurError(payload: SerializedError): Error {
  * submitted) is appended to the worker's stack, so both places show in one trace.
  */
 export function deserializeError(payload: SerializedError | SerializedValue, submitStack?: string): unknown {
-  if (payload.kind === "value") {
-    return new TaskError(`task threw a non-Error value: ${payload.description}`, payload.value);
-  }
+  if (payload.kind === "value") return nonErrorFailure(payload.description, payload.value);
   let error: Error;
   if (payload.concurCode !== undefined) error = rebuildConcurError(payload);
   else {

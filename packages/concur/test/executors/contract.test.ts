@@ -19,29 +19,9 @@ import {
   isConcurError,
   wait,
   type Executor,
-  type ExecutorKind,
 } from "../../src/index.js";
 import { assertNoLeaks, snapshot, until } from "../helpers/leaks.js";
-
-type Tasks = typeof import("../fixtures/basic-tasks.js");
-const tasksUrl = new URL("../fixtures/basic-tasks.ts", import.meta.url);
-const isPool = (kind: ExecutorKind): boolean => kind === "thread" || kind === "process";
-
-/** Runs `body` with a fresh executor, then shuts it down and checks nothing leaked. */
-async function withExecutor(
-  kind: ExecutorKind,
-  body: (executor: Executor<Tasks>) => Promise<void>,
-  options: Record<string, unknown> = {},
-): Promise<void> {
-  const before = snapshot();
-  const executor = createExecutor<Tasks>(kind, tasksUrl, { workers: 2, ...options });
-  try {
-    await body(executor);
-  } finally {
-    await executor.shutdown({ cancelFutures: true });
-  }
-  await assertNoLeaks(before, kind);
-}
+import { isPool, tasksUrl, withExecutor, type Tasks } from "../helpers/with-executor.js";
 
 for (const kind of EXECUTOR_KINDS) {
   describe(`${kind} executor contract`, () => {
@@ -130,19 +110,30 @@ for (const kind of EXECUTOR_KINDS) {
         });
       }));
 
-    test("a thrown non-Error arrives as TaskError holding the value", async () => {
-      await withExecutor(kind, async (executor) => {
+    test("a thrown non-Error arrives as TaskError holding the value", () =>
+      withExecutor(kind, async (executor) => {
         const error = await executor.submit("throwString").exception();
-        if (isPool(kind)) {
-          assert.ok(error instanceof TaskError);
-          assert.equal((error as TaskError).value, "just a string");
-          assert.equal((error as TaskError).code, "ERR_TASK_FAILED");
-        } else {
-          // In-process executors hand back exactly what was thrown.
-          assert.equal(error, "just a string");
-        }
-      });
-    });
+        assert.ok(error instanceof TaskError);
+        assert.equal((error as TaskError).value, "just a string");
+        assert.equal((error as TaskError).code, "ERR_TASK_FAILED");
+        await assert.rejects(executor.submit("throwString"), TaskError);
+      }));
+
+    test("exception() tells a task that threw undefined from one that succeeded", () =>
+      withExecutor(kind, async (executor) => {
+        const failed = executor.submit("throwUndefined");
+        const error = await failed.exception();
+        assert.ok(error instanceof TaskError, "failed with undefined is still a failure");
+        assert.equal((error as TaskError).value, undefined);
+        assert.equal(failed.state, "rejected");
+        assert.equal(await executor.submit("identity", undefined).exception(), undefined);
+        // In a map chunk too: the item's error is the TaskError.
+        await assert.rejects(async () => {
+          for await (const _ of executor.map("throwUndefinedAt", [1, 2, 3], { chunksize: 3 })) {
+            // the second item throws
+          }
+        }, TaskError);
+      }));
 
     test("map yields in input order, pulls lazily, and accepts async iterables", () =>
       withExecutor(kind, async (executor) => {
@@ -259,7 +250,7 @@ for (const kind of EXECUTOR_KINDS) {
         const slow = executor.submit("sleep", 150);
         const fast = executor.submit("sleep", 1);
         const order: number[] = [];
-        for await (const future of asCompleted([slow, fast])) order.push(await future);
+        for await (const future of asCompleted([slow, fast])) order.push(await future.result());
         assert.deepEqual(
           order.sort((a, b) => a - b),
           [1, 150],

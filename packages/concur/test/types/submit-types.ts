@@ -2,7 +2,7 @@
  * Compile-time checks of the typed API (run by `npm run typecheck`, not at run time): a task's
  * name, arguments and result type flow from the task module to submit, with and map.
  */
-import { ThreadPoolExecutor, type Future } from "../../src/index.js";
+import { ThreadPoolExecutor, asCompleted, type DoneFuture, type Future } from "../../src/index.js";
 
 type Tasks = typeof import("../fixtures/basic-tasks.js");
 declare const pool: ThreadPoolExecutor<Tasks>;
@@ -18,6 +18,19 @@ export async function typeChecks(): Promise<void> {
   void sum;
   void slept;
   void viaWith;
+
+  // asCompleted hands out the futures themselves, not their values.
+  for await (const done of asCompleted([sum, viaWith])) {
+    const asDone: DoneFuture<Future<number>> = done;
+    const value: number = await done.result();
+    const failure: unknown = await done.exception();
+    // @ts-expect-error: the item is a future, not the number it resolves to
+    const notTheValue: number = done;
+    void asDone;
+    void value;
+    void failure;
+    void notTheValue;
+  }
 
   // @ts-expect-error: no such task
   pool.submit("nope", 1);

@@ -74,6 +74,26 @@ test("done-callbacks run at settlement, in order, and a throwing one does not st
   assert.deepEqual(order.at(-1), "late", "a callback added after settlement runs at once");
 });
 
+test("a throwing done-callback added after settlement is reported the same way, not thrown at the caller", () => {
+  const future = new Future<string>("task");
+  futureInternals.resolve(future as Future<unknown>, "v");
+  const order: string[] = [];
+  const rethrown: Array<() => void> = [];
+  const realQueueMicrotask = globalThis.queueMicrotask;
+  globalThis.queueMicrotask = (fn) => void rethrown.push(fn);
+  try {
+    future.addDoneCallback(() => {
+      throw new Error("late callback bug");
+    });
+    future.addDoneCallback((done) => order.push(`after:${done.state}`));
+  } finally {
+    globalThis.queueMicrotask = realQueueMicrotask;
+  }
+  assert.deepEqual(order, ["after:fulfilled"], "the next callback still runs, at once");
+  assert.equal(rethrown.length, 1, "the error goes to a microtask, as for a pending future's callbacks");
+  assert.throws(rethrown[0]!, /late callback bug/);
+});
+
 test("cancel settles an ownerless pending future with CancelledError, and only once", async () => {
   const future = new Future<number>("task");
   assert.equal(future.cancel("stop"), true);
