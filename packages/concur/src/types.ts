@@ -241,6 +241,10 @@ export interface ExecutorStats {
   workersStarted: number;
   /** Workers that died while holding tasks. */
   workersCrashed: number;
+  /** Workers that died before they were ready (pools; killed ones are retried, see docs/design.md). */
+  workerStartFailures: number;
+  /** The last start-up failure, in words, if any. */
+  lastStartFailure?: string;
   /** Time tasks waited before they started (last 4096 tasks). */
   queueWait: DurationSummary;
   /** Time tasks ran (last 4096 tasks). */

@@ -19,6 +19,7 @@ import {
 import { serializeError } from "../protocol/serialize-error.js";
 import { findTask, loadTaskModule, type LoadedModule } from "../protocol/task-module.js";
 import { LazyTaskContext, setSerialTask } from "../task.js";
+import { SlotWriter, type SlotStore } from "./slot-writer.js";
 
 /** How a worker talks to its main side. */
 export interface Transport {
@@ -26,6 +27,10 @@ export interface Transport {
   send(message: WorkerMessage): void;
   /** Flushes what was sent and ends the worker. */
   exit(code: number): void;
+  /** The running slot, where the main side learns which task a dead worker was running. */
+  slot?: SlotStore;
+  /** False once the main side is gone (a process whose parent died): start nothing more. */
+  alive?(): boolean;
 }
 
 /** Results are flushed at the latest after this many, so a long batch still streams back. */
@@ -56,9 +61,16 @@ export class WorkerRuntime {
   #outboxNames: string[] = [];
   #lastTurn = performance.now();
   #lastFlush = performance.now();
+  readonly #slot: SlotWriter;
 
   constructor(transport: Transport) {
     this.#transport = transport;
+    this.#slot = new SlotWriter(transport.slot);
+  }
+
+  /** The worker is exiting by its own hand (process.exit in a task): record what ran, exactly. */
+  dying(): void {
+    this.#slot.dying(this.#current?.id);
   }
 
   /** Entry point for every message from the main side. */
@@ -102,6 +114,7 @@ export class WorkerRuntime {
 
   /** Reports an error that happened outside any task, then exits. */
   fatal(error: unknown): void {
+    this.dying();
     try {
       // Results held back go first: a task the main side never hears of counts as not started,
       // and would run again elsewhere.
@@ -153,6 +166,11 @@ export class WorkerRuntime {
     this.#lastTurn = this.#lastFlush = performance.now();
     const module = this.#module!;
     while (this.#head < this.#queue.length) {
+      if (this.#transport.alive?.() === false) {
+        // Orphaned: nobody will read the results, and a task started now would run unwatched.
+        this.#closing = true;
+        break;
+      }
       const task = this.#queue[this.#head]!;
       this.#queue[this.#head++] = undefined;
       if (this.#dropped.delete(task.id)) {
@@ -161,6 +179,8 @@ export class WorkerRuntime {
         const context = new LazyTaskContext(task.name);
         this.#current = { id: task.id, context };
         setSerialTask(context);
+        // Recorded before the task runs: a worker that dies in it must be seen to have started it.
+        this.#slot.starting(task.id, task.exact === true);
         const start = performance.now();
         let outcome: TaskOutcome;
         try {
@@ -172,6 +192,7 @@ export class WorkerRuntime {
             if (isThenable(value)) {
               // Results finished so far must not wait behind a task that may take long.
               this.#flush();
+              this.#slot.awaiting(task.id);
               value = await value;
             }
             outcome = [task.id, Status.ok, value, performance.now() - start];
@@ -181,6 +202,7 @@ export class WorkerRuntime {
         }
         this.#current = undefined;
         setSerialTask(undefined);
+        this.#slot.ended(task.id, outcome[3]);
         this.#push(task.name, outcome);
       }
       const waiting = this.#queue.length - this.#head;
@@ -210,6 +232,7 @@ export class WorkerRuntime {
     }
     // A `release` seen at the last yield may have emptied the queue with results still held.
     this.#flush();
+    this.#slot.idle();
     this.#queue = [];
     this.#head = 0;
     this.#draining = false;

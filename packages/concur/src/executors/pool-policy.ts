@@ -58,3 +58,25 @@ export function pickWorker(
   }
   return best;
 }
+
+/**
+ * Work stealing at the tail of a batch: while some workers sit idle (and the queue is empty),
+ * which busy workers should give back which of their unstarted tasks. Each keeps its running task
+ * and half of those waiting; one busy worker is asked per idle one.
+ */
+export function pickSteals(workers: Iterable<PoolWorker>): Array<[PoolWorker, number[]]> {
+  const steals: Array<[PoolWorker, number[]]> = [];
+  let idle = 0;
+  for (const worker of workers)
+    if (worker.state === "ready" && worker.inflight.size === 0 && !worker.exclusive) idle++;
+  if (idle === 0) return steals;
+  for (const worker of workers) {
+    if (worker.releasing || worker.state !== "ready" || worker.inflight.size < 2) continue;
+    const waiting = [...worker.inflight.keys()].slice(1);
+    const give = waiting.slice(Math.floor(waiting.length / 2));
+    if (give.length === 0) continue;
+    steals.push([worker, give]);
+    if (--idle === 0) break;
+  }
+  return steals;
+}

@@ -47,13 +47,16 @@ export function submitStack(record: TaskRecord): string | undefined {
   return record.extras?.origin?.stack?.replace(/^Error\n/, "");
 }
 
-export function toRunTask(record: TaskRecord): RunTask {
-  return record.chunk
+/** The message form of a task; `exact`: the worker records its start and end exactly. */
+export function toRunTask(record: TaskRecord, exact: boolean): RunTask {
+  const task: RunTask = record.chunk
     ? { id: record.id, name: record.name, args: record.args, chunk: true }
     : { id: record.id, name: record.name, args: record.args };
+  if (exact) task.exact = true;
+  return task;
 }
 
-export function collectTransfer(records: TaskRecord[]): readonly Transferable[] | undefined {
+export function collectTransfer(records: readonly TaskRecord[]): readonly Transferable[] | undefined {
   let transfer: Transferable[] | undefined;
   for (const record of records) {
     const own = record.extras?.transfer;

@@ -43,6 +43,8 @@ export class StatsRecorder {
   cancelled = 0;
   workersStarted = 0;
   workersCrashed = 0;
+  workerStartFailures = 0;
+  lastStartFailure: string | undefined;
   #busyMs = 0;
 
   /** A task ran for `ms` (worker-measured where there is a worker). */
@@ -68,6 +70,8 @@ export class StatsRecorder {
       cancelled: this.cancelled,
       workersStarted: this.workersStarted,
       workersCrashed: this.workersCrashed,
+      workerStartFailures: this.workerStartFailures,
+      ...(this.lastStartFailure !== undefined && { lastStartFailure: this.lastStartFailure }),
       queueWait: this.queueWait.summary(),
       runTime: this.runTime.summary(),
       utilization: elapsed > 0 ? Math.min(1, this.#busyMs / (capacity * elapsed)) : 0,

@@ -15,6 +15,8 @@ export interface RunTask {
   name: string;
   args: unknown[];
   chunk?: true;
+  /** Record this task's start and end exactly in the running slot (it was near a crash). */
+  exact?: true;
 }
 
 /** Outcome status codes in a result tuple. */

@@ -12,6 +12,8 @@ export interface WorkerExit {
   signal: string | null;
   /** The error that ended it, when the runtime reported one (thread 'error' event, spawn failure). */
   error?: unknown;
+  /** The running slot's last value (src/protocol/running-slot.ts); absent if there was none. */
+  slot?: number;
 }
 
 /** Callbacks a handle reports to. */

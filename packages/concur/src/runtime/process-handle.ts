@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { MainMessage } from "../protocol/messages.js";
 import { entryUrl, receiveFrom, type HandleEvents, type WorkerHandle } from "./handle.js";
+import { SlotFile } from "./slot-file.js";
 
 export interface ProcessHandleOptions {
   /** The task module, passed in argv so the child starts importing it while it boots. */
@@ -15,16 +16,24 @@ export class ProcessHandle implements WorkerHandle {
   readonly #child: ChildProcess;
   #exited = false;
   #spawnError: unknown;
+  readonly #slot = SlotFile.open();
   readonly id: number;
 
   constructor(options: ProcessHandleOptions, events: HandleEvents) {
-    this.#child = fork(fileURLToPath(entryUrl("process")), [options.moduleUrl], {
-      // Inherit this process's loaders (tsx) and flags, then the pool's own.
-      execArgv: [...inheritableExecArgv(process.execArgv), ...(options.execArgv ?? [])],
-      env: options.env ?? process.env,
-      serialization: "advanced",
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
+    // The running slot is the child's fd 4 (after stdin, stdout, stderr and the IPC channel).
+    const slot = this.#slot;
+    try {
+      this.#child = fork(fileURLToPath(entryUrl("process")), [options.moduleUrl, ...(slot ? ["4"] : [])], {
+        // Inherit this process's loaders (tsx) and flags, then the pool's own.
+        execArgv: [...inheritableExecArgv(process.execArgv), ...(options.execArgv ?? [])],
+        env: options.env ?? process.env,
+        serialization: "advanced",
+        stdio: ["ignore", "inherit", "inherit", "ipc", ...(slot ? [slot.fd] : [])],
+      });
+    } catch (error) {
+      slot?.readAndClose();
+      throw error;
+    }
     this.id = this.#child.pid ?? -1;
     this.#child.on("message", receiveFrom(events));
     this.#child.on("error", (error) => {
@@ -42,7 +51,13 @@ export class ProcessHandle implements WorkerHandle {
   #finish(events: HandleEvents, exitCode: number | null, signal: NodeJS.Signals | null): void {
     if (this.#exited) return;
     this.#exited = true;
-    events.exit({ exitCode, signal, ...(this.#spawnError !== undefined && { error: this.#spawnError }) });
+    const slot = this.#slot?.readAndClose();
+    events.exit({
+      exitCode,
+      signal,
+      ...(slot !== undefined && { slot }),
+      ...(this.#spawnError !== undefined && { error: this.#spawnError }),
+    });
   }
 
   send(message: MainMessage): void {

@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker, type ResourceLimits } from "node:worker_threads";
 import type { MainMessage } from "../protocol/messages.js";
+import { SLOT_BYTES } from "../protocol/running-slot.js";
 import type { Transferable } from "../types.js";
 import { entryUrl, receiveFrom, type HandleEvents, type WorkerHandle } from "./handle.js";
 
@@ -91,6 +92,8 @@ export interface ThreadHandleOptions {
 export class ThreadHandle implements WorkerHandle {
   readonly #worker: Worker;
   #error: unknown;
+  /** The running slot: the thread writes it, this side reads it once the thread is gone. */
+  readonly #slot = new Float64Array(new SharedArrayBuffer(SLOT_BYTES));
   readonly id: number;
 
   constructor(options: ThreadHandleOptions, events: HandleEvents) {
@@ -98,7 +101,7 @@ export class ThreadHandle implements WorkerHandle {
     this.#worker = new Worker(start.script, {
       eval: start.eval,
       // The entry starts importing the task module at once, while the rest of it loads.
-      workerData: { preload: options.moduleUrl },
+      workerData: { preload: options.moduleUrl, slot: this.#slot.buffer },
       ...(options.env && { env: options.env }),
       ...(options.resourceLimits && { resourceLimits: options.resourceLimits }),
     });
@@ -109,7 +112,12 @@ export class ThreadHandle implements WorkerHandle {
       this.#error = error;
     });
     this.#worker.on("exit", (exitCode) => {
-      events.exit({ exitCode, signal: null, ...(this.#error !== undefined && { error: this.#error }) });
+      events.exit({
+        exitCode,
+        signal: null,
+        slot: this.#slot[0]!,
+        ...(this.#error !== undefined && { error: this.#error }),
+      });
     });
   }
 

@@ -1,0 +1,50 @@
+/**
+ * Who is to blame when a worker dies. The worker ran the tasks it was given one at a time, in
+ * order; of those it had not reported, some finished (results held back to share a message),
+ * at most one was running, and the rest had not started. Its running slot
+ * (src/protocol/running-slot.ts) says where that line falls:
+ *
+ * - `running(X)`: X fails with WorkerCrashedError and is never run again (Python's rule); the
+ *   others run again elsewhere (those before X had finished, but their results died with it).
+ * - `done(X)` or `none`: nothing was running; everything runs again, nobody is blamed.
+ * - `unsure(X)`: X or a later task may have been running (a process running tiny tasks does not
+ *   pay a write per task). Nobody is blamed on a guess: they all run again, and those from X on
+ *   are suspects, run next time with exact records, so that a task that kills its worker again
+ *   is then caught and failed. Only such a task may run twice.
+ * - no slot at all (it could not be made): the first task not reported is taken for the running
+ *   one, the rule before the slot existed.
+ */
+import { SlotKind, decodeSlot } from "../protocol/running-slot.js";
+import type { TaskRecord } from "./base.js";
+
+export interface CrashVerdict {
+  /** The task running when the worker died. */
+  running: TaskRecord | undefined;
+  /** Tasks to run again, in their order: not started, or finished without a report. */
+  requeue: TaskRecord[];
+  /** The part of `requeue` that may have been running. */
+  suspects: TaskRecord[];
+}
+
+/** `inflight`: the tasks the worker held and had not reported, in the order it was given them. */
+export function judgeCrash(inflight: readonly TaskRecord[], slot: number | undefined): CrashVerdict {
+  if (slot === undefined) {
+    const [running, ...requeue] = inflight;
+    return { running, requeue, suspects: [] };
+  }
+  const { kind, id } = decodeSlot(slot);
+  const at = kind === SlotKind.none ? -1 : inflight.findIndex((record) => record.id === id);
+  switch (kind) {
+    case SlotKind.running:
+      if (at < 0) break;
+      return {
+        running: inflight[at],
+        requeue: [...inflight.slice(0, at), ...inflight.slice(at + 1)],
+        suspects: [],
+      };
+    case SlotKind.unsure:
+      // Not found: X was reported, so every task still held comes after it.
+      return { running: undefined, requeue: [...inflight], suspects: inflight.slice(Math.max(at, 0)) };
+  }
+  return { running: undefined, requeue: [...inflight], suspects: [] };
+}
