@@ -93,6 +93,7 @@ register(ShutdownError, "ERR_SHUTDOWN");
 
 /** `maxQueue` tasks are already waiting; the new task was refused. */
 export class QueueFullError extends ConcurError {
+  /** The limit that was reached. */
   readonly maxQueue: number;
   constructor(maxQueue: number) {
     super("ERR_QUEUE_FULL", `the task queue is full (maxQueue: ${maxQueue})`);
@@ -114,6 +115,7 @@ register(NotSerializableError, "ERR_NOT_SERIALIZABLE");
 
 /** The task module has no exported function of that name. */
 export class TaskNotFoundError extends ConcurError {
+  /** The name that was asked for. */
   readonly task: string;
   constructor(task: string, moduleUrl: string, available: readonly string[]) {
     super(
@@ -138,6 +140,7 @@ register(WorkerStartError, "ERR_WORKER_START");
 
 /** A task threw something that is not an Error (a string, a number, …); `value` holds it. */
 export class TaskError extends ConcurError {
+  /** The value the task threw, as it arrived. */
   readonly value: unknown;
   constructor(message: string, value: unknown) {
     super("ERR_TASK_FAILED", message);
@@ -148,6 +151,7 @@ register(TaskError, "ERR_TASK_FAILED");
 
 /** Waiting on a future (`result({ timeout })`, `wait`, `asCompleted`) took longer than allowed. */
 export class WaitTimeoutError extends ConcurError {
+  /** The wait's limit that was exceeded, in milliseconds. */
   readonly timeout: number;
   constructor(message: string, timeout: number) {
     super("ERR_WAIT_TIMEOUT", message);

@@ -174,6 +174,7 @@ export class Future<T> extends Promise<T> {
     }
   }
 
+  /** `"Future"`, for `Object.prototype.toString`. */
   override get [Symbol.toStringTag](): string {
     return "Future";
   }

@@ -43,11 +43,15 @@ export interface TaskOptions {
    * @default undefined (no timeout)
    */
   timeout?: number;
-  /** Aborting this signal cancels the task (queued: removed; running: as `future.cancel()`). */
+  /**
+   * Aborting this signal cancels the task (queued: removed; running: as `future.cancel()`).
+   * @default undefined (no signal)
+   */
   signal?: AbortSignal;
   /**
    * Objects whose ownership moves to the worker instead of being copied (thread pool only:
    * `ArrayBuffer`, `MessagePort`, …). Ignored by the other executors.
+   * @default [] (everything is copied)
    */
   transfer?: readonly Transferable[];
 }
@@ -56,7 +60,9 @@ export interface TaskOptions {
 export type Transferable = ArrayBuffer | MessagePortLike;
 /** Structural stand-in for `MessagePort`, so the types need not import worker_threads. */
 export interface MessagePortLike {
+  /** Sends a value to the other end. */
   postMessage(value: unknown): void;
+  /** Closes this end. */
   close(): void;
 }
 
@@ -131,6 +137,7 @@ export interface ExecutorOptions {
   /**
    * Name of an exported function of the task module run once in each worker (or once, for the
    * in-process executors) before its first task; a throw fails the start-up with `WorkerStartError`.
+   * @default undefined (no initializer)
    */
   initializer?: string;
   /** Arguments passed to `initializer`. @default [] */
@@ -188,11 +195,19 @@ export interface PoolOptions extends ExecutorOptions {
 
 /** Options of `ThreadPoolExecutor`. */
 export interface ThreadPoolOptions extends PoolOptions {
-  /** Heap limits of each worker thread (`worker_threads` `resourceLimits`). */
+  /**
+   * Heap limits of each worker thread (`worker_threads` `resourceLimits`); a worker that exceeds
+   * one dies, and its task fails with `WorkerCrashedError`.
+   * @default {} (Node's defaults)
+   */
   resourceLimits?: {
+    /** Main heap size, in MB. @default Node's default */
     maxOldGenerationSizeMb?: number;
+    /** Heap space for recently created objects, in MB. @default Node's default */
     maxYoungGenerationSizeMb?: number;
+    /** Memory for generated code, in MB. @default Node's default */
     codeRangeSizeMb?: number;
+    /** Thread stack size, in MB. @default 4 */
     stackSizeMb?: number;
   };
 }
@@ -218,24 +233,37 @@ export interface AsyncExecutorOptions extends ExecutorOptions {
 
 /** Percentiles of a duration, in milliseconds. */
 export interface DurationSummary {
+  /** How many durations the summary is over. */
   count: number;
+  /** Their mean, in milliseconds. */
   mean: number;
+  /** Their median, in milliseconds. */
   p50: number;
+  /** Their 90th percentile, in milliseconds. */
   p90: number;
+  /** Their 99th percentile, in milliseconds. */
   p99: number;
+  /** The longest, in milliseconds. */
   max: number;
 }
 
 /** A snapshot of an executor's counters. */
 export interface ExecutorStats {
+  /** Which executor this is. */
   kind: ExecutorKind;
   /** Workers alive now (thread/process), or the concurrency limit (in-process). */
   workers: number;
+  /** Tasks submitted over the executor's life. */
   submitted: number;
+  /** Tasks waiting to start now. */
   queued: number;
+  /** Tasks running now. */
   running: number;
+  /** Tasks that succeeded. */
   completed: number;
+  /** Tasks that failed (their own error, a crash, a timeout). */
   failed: number;
+  /** Tasks cancelled before they settled. */
   cancelled: number;
   /** Workers started over the executor's life, replacements included. */
   workersStarted: number;
@@ -264,6 +292,7 @@ export interface TaskSubmitter<M> {
  * @typeParam M - the task module's type, `typeof import("./tasks.js")`
  */
 export interface Executor<M> extends TaskSubmitter<M>, AsyncDisposable {
+  /** Which backend runs the tasks: `"sequential"`, `"async"`, `"thread"` or `"process"`. */
   readonly kind: ExecutorKind;
   /**
    * A submitter whose tasks carry `options` (timeout, signal, transfer list).

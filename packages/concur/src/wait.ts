@@ -92,7 +92,12 @@ export function asCompleted<F extends Future<unknown>>(
 export async function wait<F extends Future<unknown>>(
   futures: Iterable<F>,
   options?: { returnWhen?: ReturnWhen; timeout?: number },
-): Promise<{ done: Set<F>; notDone: Set<F> }> {
+): Promise<{
+  /** The futures that had settled (or been cancelled) when `wait` returned. */
+  done: Set<F>;
+  /** The others. */
+  notDone: Set<F>;
+}> {
   checkIterable("wait(): futures", futures, false);
   const timeout = checkWaitTimeout("wait()", options);
   const returnWhen = checkOneOf("wait(): returnWhen", options?.returnWhen, RETURN_WHEN, "ALL_COMPLETED");

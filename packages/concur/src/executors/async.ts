@@ -11,6 +11,7 @@ import { checkMaxConcurrency } from "./options.js";
  * for await (const file of executor.map("download", urls)) console.log(file);
  */
 export class AsyncExecutor<M> extends InProcessExecutor<M> {
+  /** Always `"async"`. */
   readonly kind = "async" as const;
 
   constructor(module: URL | string, options: AsyncExecutorOptions = {}) {

@@ -183,6 +183,7 @@ export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
     return Promise.resolve();
   }
 
+  /** `await using` support: the same as `shutdown()` with its defaults. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown({ wait: true });
   }

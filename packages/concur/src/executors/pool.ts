@@ -26,6 +26,7 @@ import { WorkerSet, initMessage } from "./pool-workers.js";
 import { Waiters } from "./waiters.js";
 
 export abstract class PoolExecutor<M> extends ExecutorBase<M> {
+  /** The most workers this pool runs at once. */
   readonly maxWorkers: number;
   readonly #maxTasksPerWorker: number;
   readonly #idleTimeout: number;

@@ -13,6 +13,7 @@ import { PoolExecutor } from "./pool.js";
  * const result = await pool.submit("processLetter", record);
  */
 export class ProcessPoolExecutor<M> extends PoolExecutor<M> {
+  /** Always `"process"`. */
   readonly kind = "process" as const;
   readonly #options: ProcessPoolOptions;
 

@@ -9,6 +9,7 @@ import { InProcessExecutor } from "./in-process.js";
  * const n = await executor.submit("processLetter", record);
  */
 export class SequentialExecutor<M> extends InProcessExecutor<M> {
+  /** Always `"sequential"`. */
   readonly kind = "sequential" as const;
 
   constructor(module: URL | string, options: ExecutorOptions = {}) {

@@ -14,6 +14,7 @@ import { PoolExecutor } from "./pool.js";
  * const result = await pool.submit("processLetter", record);
  */
 export class ThreadPoolExecutor<M> extends PoolExecutor<M> {
+  /** Always `"thread"`. */
   readonly kind = "thread" as const;
   readonly #options: ThreadPoolOptions;
 
