@@ -40,7 +40,7 @@ await build({
 
 await build({
   ...common,
-  entryPoints: ["src/index.ts", "src/task.ts"],
+  entryPoints: ["src/index.ts", "src/task.ts", "src/backend.ts"],
   outdir: "dist/cjs",
   // CommonJS has no import.meta: give the bundle its own file URL, and leave import.meta.resolve
   // undefined (thread-handle.ts falls back to createRequire when calling it throws).

@@ -31,7 +31,7 @@ export type MappableTaskName<M> = {
 export type TaskInput<M, K extends TaskName<M>> = TaskArgs<M, K>[0];
 
 /** Which backend an executor is. */
-export type ExecutorKind = "sequential" | "async" | "thread" | "process";
+export type ExecutorKind = "sequential" | "async" | "thread" | "process" | "distributed";
 
 /** Options for one task, given through `executor.with(options)`. */
 export interface TaskOptions {

@@ -1,0 +1,359 @@
+/**
+ * DistributedExecutor: concur's Executor API, with tasks run by `concur worker` daemons on any
+ * number of machines. Jobs go through a BullMQ queue (durable, locked while running, taken back
+ * from a machine that dies); results come back on a list of this executor's own (see
+ * result-reader.ts). Everything the other executors share (futures, timeouts, signals, map,
+ * backpressure, shutdown, stats) is concur's ExecutorBase; this file only decides how a task
+ * gets to a machine and back.
+ *
+ * Delivery is at-least-once (a job whose machine died runs again elsewhere); settlement is
+ * exactly-once: futures are keyed by job id, and a second result for a job is dropped.
+ */
+import { randomUUID } from "node:crypto";
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { CancelledError } from "concur";
+import {
+  ExecutorBase,
+  PartialChunkError,
+  checkCount,
+  deserializeError,
+  type TaskRecord,
+} from "concur/backend";
+import { ModuleMismatchError, RedisConnectionError, rebuildOwnError, redactUrl } from "../errors.js";
+import type { DistributedExecutorOptions } from "../options.js";
+import { decodeResult, encodeArgs, type ResultMessage } from "../protocol/codec.js";
+import { PROTOCOL_VERSION, type JobData } from "../protocol/job-data.js";
+import { jobIdOf, queueKeys, type QueueKeys } from "../protocol/keys.js";
+import {
+  defaultQueueName,
+  describeSignature,
+  moduleSignature,
+  type ModuleSignature,
+} from "../protocol/signature.js";
+import { closeRedis, createRedis, waitReady } from "../redis/connect.js";
+import { ResultReader } from "./result-reader.js";
+import { Reconciler, type PendingJob } from "./reconcile.js";
+import { ChunkSizer } from "./chunk-sizer.js";
+
+/** Jobs per addBulk call: one round trip each, and a bounded Lua script. */
+const ADD_BATCH = 500;
+/** The submitter's liveness key lives this long unless refreshed (every third of it). */
+const SUBMITTER_TTL_MS = 30_000;
+
+export class DistributedExecutor<M> extends ExecutorBase<M> {
+  readonly kind = "distributed" as const;
+  /** This executor's id: its result list and its jobs' ids carry it. */
+  readonly id = randomUUID().replace(/-/g, "").slice(0, 12);
+  /** The queue's name in Redis. */
+  readonly queueName: string;
+  readonly #url: string;
+  readonly #keys: QueueKeys;
+  readonly #maxPayloadBytes: number;
+  readonly #resultTtl: number;
+  readonly #moduleVersion: string;
+  readonly #redis: Redis;
+  readonly #readerRedis: Redis;
+  #queue: Queue | undefined;
+  #signature: ModuleSignature | undefined;
+  /** Settles once Redis answers and the module's signature is known; rejects with a typed error. */
+  readonly #ready: Promise<void>;
+  #fatal: Error | undefined;
+  #reader: ResultReader | undefined;
+  readonly #reconciler: Reconciler;
+  readonly #sizer = new ChunkSizer();
+  #heartbeat: NodeJS.Timeout | undefined;
+  /** Every task not yet settled, by job id: the one place a result finds its future. */
+  readonly #pending = new Map<string, PendingJob>();
+  #batch: PendingJob[] = [];
+  #flushScheduled = false;
+  #roomWaiters: Array<() => void> = [];
+  #idleWaiters: Array<() => void> = [];
+  /** Results for jobs already settled: the at-least-once engine ran them twice. */
+  #duplicates = 0;
+
+  constructor(module: URL | string, options: DistributedExecutorOptions) {
+    super(module, options);
+    if (typeof options?.connection !== "string") {
+      throw new TypeError('DistributedExecutor needs options.connection, a Redis URL ("redis://host:6379")');
+    }
+    this.#url = options.connection;
+    this.queueName = options.queue ?? defaultQueueName(this.moduleUrl);
+    this.#keys = queueKeys(options.prefix ?? "concur", this.queueName);
+    this.#maxPayloadBytes = checkCount("maxPayloadBytes", options.maxPayloadBytes, 4 * 1024 * 1024);
+    this.#resultTtl = checkCount("resultTtl", options.resultTtl, 3_600_000);
+    this.#moduleVersion = options.moduleVersion ?? "";
+    const connectTimeout = checkCount("connectTimeout", options.connectTimeout, 5_000);
+    this.#redis = createRedis(this.#url, { name: `concur-submitter-${this.id}` });
+    this.#readerRedis = createRedis(this.#url, { name: `concur-results-${this.id}`, blocking: true });
+    this.#reconciler = new Reconciler(
+      checkCount("reconcileAfter", options.reconcileAfter, 15_000),
+      () => this.#queue,
+      (pending) => this.#resubmit(pending),
+    );
+    this.#ready = this.#start(connectTimeout);
+    // A failure is handed to every task (and to submit after it): never unhandled here.
+    this.#ready.catch(() => undefined);
+  }
+
+  async #start(connectTimeout: number): Promise<void> {
+    try {
+      const [signature] = await Promise.all([
+        moduleSignature(this.moduleUrl, this.#moduleVersion),
+        waitReady(this.#redis, this.#url, connectTimeout),
+        waitReady(this.#readerRedis, this.#url, connectTimeout),
+      ]);
+      this.#signature = signature;
+      await this.#redis.set(this.#keys.submitter(this.id), "1", "PX", SUBMITTER_TTL_MS);
+    } catch (error) {
+      this.#fail(error);
+      throw this.#fatal;
+    }
+    this.#heartbeat = setInterval(() => {
+      this.#redis.set(this.#keys.submitter(this.id), "1", "PX", SUBMITTER_TTL_MS).catch(() => undefined);
+    }, SUBMITTER_TTL_MS / 3);
+    this.#heartbeat.unref();
+    this.#queue = new Queue(this.queueName, {
+      connection: this.#redis,
+      prefix: this.#keys.prefix,
+      // BullMQ's event stream is not used for results (see result-reader.ts): keep it short.
+      streams: { events: { maxLen: 100 } },
+      defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 1 },
+    });
+    this.#queue.on("error", () => undefined);
+    this.#reader = new ResultReader(
+      this.#readerRedis,
+      this.#keys.results(this.id),
+      (bytes) => this.#onResult(bytes),
+      () => this.#reconciler.sweep(this.#pending.values()),
+    );
+  }
+
+  /** Fails for good (Redis unreachable, refused password, unloadable module): every task rejects. */
+  #fail(error: unknown): void {
+    this.#fatal ??=
+      error instanceof RedisConnectionError || !(error instanceof Error)
+        ? (error as Error)
+        : new RedisConnectionError(
+            `the distributed executor could not start: ${error.message}`,
+            redactUrl(this.#url),
+            {
+              cause: error,
+            },
+          );
+    for (const pending of [...this.#pending.values()]) this.#settleError(pending, this.#fatal);
+  }
+
+  /** Results for jobs that were already settled (a job run twice): a measure of at-least-once. */
+  get duplicateResults(): number {
+    return this.#duplicates;
+  }
+
+  protected defaultMapBuffer(): number {
+    return 4096;
+  }
+
+  protected override defaultChunksize(): () => number {
+    return () => this.#sizer.next();
+  }
+
+  protected enqueue(record: TaskRecord): void {
+    if (this.#fatal) {
+      this.rejectTask(record, this.#fatal);
+      return;
+    }
+    let args: string;
+    try {
+      args = encodeArgs(record.name, record.args, this.#maxPayloadBytes);
+    } catch (error) {
+      this.rejectTask(record, error);
+      return;
+    }
+    const timeout = record.extras?.timeout;
+    const data: JobData = {
+      v: PROTOCOL_VERSION,
+      a: args,
+      r: this.#keys.results(this.id),
+      s: this.#keys.submitter(this.id),
+      m: "",
+      ttl: this.#resultTtl,
+      ...(record.chunk && { c: 1 as const }),
+      ...(timeout !== undefined && { to: timeout }),
+    };
+    const pending: PendingJob = {
+      id: jobIdOf(this.id, record.id),
+      record,
+      data,
+      sentAt: undefined,
+      missing: 0,
+    };
+    this.#pending.set(pending.id, pending);
+    this.#batch.push(pending);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      // Batch every submit of this turn of the event loop into one addBulk.
+      setImmediate(() => void this.#flush());
+    }
+  }
+
+  async #flush(): Promise<void> {
+    this.#flushScheduled = false;
+    const batch = this.#batch;
+    this.#batch = [];
+    try {
+      await this.#ready;
+    } catch {
+      return; // #fail settled them
+    }
+    const live = batch.filter((p) => p.record.state !== "done");
+    for (let i = 0; i < live.length; i += ADD_BATCH) {
+      const slice = live.slice(i, i + ADD_BATCH);
+      for (const p of slice) p.data.m = this.#signature!.hash;
+      try {
+        await this.#queue!.addBulk(
+          slice.map((p) => ({ name: p.record.name, data: p.data, opts: { jobId: p.id } })),
+        );
+        const now = Date.now();
+        for (const p of slice) p.sentAt = now;
+      } catch (error) {
+        // Redis stayed down through every reconnect attempt (about 20 s): tell the caller.
+        const failure = new RedisConnectionError(
+          `could not queue ${slice.length} task(s) on ${redactUrl(this.#url)}: ${(error as Error).message}`,
+          redactUrl(this.#url),
+          { cause: error },
+        );
+        for (const p of slice) this.#settleError(p, failure);
+      }
+    }
+  }
+
+  /** A job vanished from Redis with its result never sent (a crash lost it): queue it again. */
+  async #resubmit(pending: PendingJob): Promise<void> {
+    if (!this.#pending.has(pending.id) || !this.#queue) return;
+    await this.#queue.add(pending.record.name, pending.data, { jobId: pending.id });
+  }
+
+  #onResult(bytes: Buffer): void {
+    let message: ResultMessage;
+    try {
+      message = decodeResult(bytes);
+    } catch {
+      return; // not ours: nothing to settle
+    }
+    const pending = this.#pending.get(message.id);
+    if (pending === undefined) {
+      if (message.k !== "start") this.#duplicates++;
+      return;
+    }
+    const record = pending.record;
+    if (message.k === "start") {
+      // Only tasks with a timeout ask for this: their clock starts when a machine starts them.
+      if (record.state === "queued") this.markStarted(record);
+      return;
+    }
+    this.#forget(pending);
+    if (record.state === "queued" && !this.markStarted(record)) return;
+    if (message.k === "ok") {
+      this.#sizer.record(message.ms, record.chunk ? record.args.length : 1);
+      this.resolveTask(record, message.v, message.ms);
+      return;
+    }
+    const error = rebuildOwnError(
+      deserializeError(message.e, record.extras?.origin?.stack?.replace(/^Error\n/, "")),
+    );
+    if (typeof error === "object" && error !== null) (error as { host?: string }).host = message.host;
+    if (error instanceof ModuleMismatchError && this.#signature) {
+      error.message += `\n  the submitting side's module: ${describeSignature(this.#signature)}`;
+    }
+    this.rejectTask(
+      record,
+      message.partial ? new PartialChunkError(message.partial, error) : error,
+      message.ms,
+    );
+  }
+
+  #settleError(pending: PendingJob, error: unknown): void {
+    this.#forget(pending);
+    this.rejectTask(pending.record, error);
+  }
+
+  /** The job's future is settled (or about to be): drop it and wake whoever waits for room. */
+  #forget(pending: PendingJob): void {
+    if (!this.#pending.delete(pending.id)) return;
+    if (this.#roomWaiters.length > 0 && this.queuedCount() < this.maxQueue) release(this.#roomWaiters);
+    if (this.#pending.size === 0) release(this.#idleWaiters);
+  }
+
+  /** Takes a job out of Redis if still waiting, and tells the machine running it to stop. */
+  #withdraw(pending: PendingJob): void {
+    if (pending.sentAt === undefined || !this.#queue) return;
+    const queue = this.#queue;
+    // remove() refuses a job that a worker holds (locked): then only the cancel channel reaches it.
+    void queue
+      .remove(pending.id)
+      .catch(() => 0)
+      .then(() => this.#redis.publish(this.#keys.cancelChannel, pending.id))
+      .catch(() => undefined);
+  }
+
+  protected removeQueued(record: TaskRecord): void {
+    const pending = this.#pending.get(jobIdOf(this.id, record.id));
+    if (!pending) return;
+    this.#forget(pending);
+    this.#withdraw(pending);
+  }
+
+  protected abortRunning(record: TaskRecord): void {
+    this.removeQueued(record);
+  }
+
+  protected cancelQueued(error: CancelledError): void {
+    for (const pending of [...this.#pending.values()]) {
+      if (pending.record.state !== "queued") continue;
+      this.#forget(pending);
+      this.cancelRecord(pending.record, error);
+      this.#withdraw(pending);
+    }
+  }
+
+  protected queuedCount(): number {
+    if (this.maxQueue === Infinity) return 0;
+    let queued = 0;
+    for (const pending of this.#pending.values()) if (pending.record.state === "queued") queued++;
+    return queued;
+  }
+
+  protected waitForRoom(): Promise<void> {
+    if (this.queuedCount() < this.maxQueue) return Promise.resolve();
+    return new Promise((resolve) => this.#roomWaiters.push(resolve));
+  }
+
+  protected forceStop(error: CancelledError): void {
+    for (const pending of [...this.#pending.values()]) pending.record.future.cancel(error.message);
+  }
+
+  protected async close(): Promise<void> {
+    if (this.#pending.size > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    clearInterval(this.#heartbeat);
+    await this.#ready.catch(() => undefined);
+    if (this.#redis.status === "ready") {
+      // Nothing of this executor stays behind: its result list and liveness key go now.
+      await this.#redis
+        .del(this.#keys.results(this.id), this.#keys.submitter(this.id))
+        .catch(() => undefined);
+    }
+    await this.#reader?.stop();
+    await Promise.race([this.#queue?.close(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+    await Promise.all([closeRedis(this.#redis), closeRedis(this.#readerRedis)]);
+  }
+
+  protected liveCounts(): { workers: number; queued: number; running: number; capacity: number } {
+    let queued = 0;
+    for (const pending of this.#pending.values()) if (pending.record.state === "queued") queued++;
+    return { workers: 0, queued, running: this.#pending.size - queued, capacity: 1 };
+  }
+}
+
+function release(waiters: Array<() => void>): void {
+  for (const resolve of waiters.splice(0)) resolve();
+}

@@ -1,0 +1,38 @@
+/**
+ * The JSON a job carries in BullMQ. Short field names: ten thousand queued jobs multiply them.
+ */
+export interface JobData {
+  /** Protocol version. */
+  v: 1;
+  /** Arguments, `encodeArgs` (base64 of v8.serialize). For a chunk, the list of inputs. */
+  a: string;
+  /** 1 for a map chunk: run the task once per input. */
+  c?: 1;
+  /** The submitter's result list key. */
+  r: string;
+  /** The submitter's liveness key: a job whose submitter is gone is dropped, not run. */
+  s: string;
+  /** The task module's signature (export names and version), checked by the worker. */
+  m: string;
+  /** Per-task timeout in milliseconds. */
+  to?: number;
+  /** Milliseconds the result list is kept. */
+  ttl: number;
+}
+
+export const PROTOCOL_VERSION = 1;
+
+/** Checks the shape of a job's data (a job from another program, or another version). */
+export function isJobData(value: unknown): value is JobData {
+  const data = value as Partial<JobData> | null;
+  return (
+    typeof data === "object" &&
+    data !== null &&
+    data.v === PROTOCOL_VERSION &&
+    typeof data.a === "string" &&
+    typeof data.r === "string" &&
+    typeof data.s === "string" &&
+    typeof data.m === "string" &&
+    typeof data.ttl === "number"
+  );
+}

@@ -1,0 +1,94 @@
+/**
+ * Runs one job's task(s) in the machine's local concur executor and describes the outcome as a
+ * result message. The local executor owns isolation, timeouts and cancel-by-kill (a thread or
+ * process that ignores its signal is terminated and replaced there), so none of that is
+ * rewritten here.
+ */
+import { hostname } from "node:os";
+import { NotSerializableError, type Executor, type Future } from "concur";
+import { serializeError } from "concur/backend";
+import { decodeArgs, encodeResult, type ResultMessage } from "../protocol/codec.js";
+import type { JobData } from "../protocol/job-data.js";
+
+export const HOST = hostname();
+
+interface RunningJob {
+  futures: Future<unknown>[];
+}
+
+export class JobRunner {
+  readonly #running = new Map<string, RunningJob>();
+
+  constructor(private readonly local: Executor<Record<string, unknown>>) {}
+
+  get busy(): number {
+    return this.#running.size;
+  }
+
+  /** Runs the job and returns its result message, encoded (never throws for a task's failure). */
+  async run(id: string, name: string, data: JobData): Promise<Buffer> {
+    const start = performance.now();
+    const job: RunningJob = { futures: [] };
+    this.#running.set(id, job);
+    let message: ResultMessage;
+    try {
+      const args = decodeArgs(data.a);
+      // The task name comes from the job: typed as any task of an unknown module.
+      const submitter = (data.to === undefined
+        ? this.local
+        : this.local.with({ timeout: data.to })) as unknown as {
+        submit(name: string, ...args: unknown[]): Future<unknown>;
+      };
+      const submit = (input: unknown[]): Future<unknown> => submitter.submit(name, ...input);
+      if (data.c === 1) {
+        // A map chunk: its inputs run side by side on the local pool; the first failure (in input
+        // order) ends the chunk, with the results before it, as a local map would.
+        job.futures = args.map((input) => submit([input]));
+        const values: unknown[] = [];
+        try {
+          for (const future of job.futures) values.push(await future);
+          message = { id, k: "ok", v: values, ms: performance.now() - start, host: HOST };
+        } catch (error) {
+          for (const future of job.futures) future.cancel("an earlier input of the chunk failed");
+          message = {
+            id,
+            k: "err",
+            e: serializeError(error),
+            partial: values,
+            ms: performance.now() - start,
+            host: HOST,
+          };
+        }
+      } else {
+        job.futures = [submit(args)];
+        const value = await job.futures[0];
+        message = { id, k: "ok", v: value, ms: performance.now() - start, host: HOST };
+      }
+    } catch (error) {
+      message = { id, k: "err", e: serializeError(error), ms: performance.now() - start, host: HOST };
+    } finally {
+      this.#running.delete(id);
+    }
+    try {
+      return encodeResult(message);
+    } catch (error) {
+      const failure = new NotSerializableError(
+        `task "${name}": its result cannot cross back to the submitting machine (${(error as Error).message})`,
+        name,
+      );
+      return encodeResult({ id, k: "err", e: serializeError(failure), ms: message.ms, host: HOST });
+    }
+  }
+
+  /** Cancels a running job's task(s): the local executor aborts their signals, kills if ignored. */
+  cancel(id: string, reason: string): boolean {
+    const job = this.#running.get(id);
+    if (!job) return false;
+    for (const future of job.futures) future.cancel(reason);
+    return true;
+  }
+
+  cancelAll(reason: string): void {
+    for (const id of this.#running.keys()) this.cancel(id, reason);
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * A worker daemon: takes jobs from one BullMQ queue and runs them in a local concur executor.
+ * `concur worker` is this function plus signal handling.
+ *
+ * Delivery: BullMQ locks a job while this worker holds it and renews the lock every
+ * lockDuration / 2. A worker that dies stops renewing; the stalled check (every
+ * stalledInterval, on any live worker) moves the job back to wait, so it runs again elsewhere
+ * within about lockDuration + stalledInterval. After `maxCrashes` deaths it fails instead, and
+ * its submitter gets WorkerCrashedError (pushed from the 'failed' event: the job never reaches a
+ * processor again).
+ */
+import { randomUUID } from "node:crypto";
+import { DelayedError, Worker, type Job } from "bullmq";
+import { WorkerCrashedError, createExecutor, type Executor } from "concur";
+import { checkCount, serializeError, toModuleUrl } from "concur/backend";
+import { ModuleMismatchError } from "../errors.js";
+import type { WorkerOptions } from "../options.js";
+import { encodeResult } from "../protocol/codec.js";
+import { isJobData, type JobData } from "../protocol/job-data.js";
+import { queueKeys } from "../protocol/keys.js";
+import { defaultQueueName, describeSignature, moduleSignature } from "../protocol/signature.js";
+import { closeRedis, createRedis, waitReady } from "../redis/connect.js";
+import { Heartbeat } from "./heartbeat.js";
+import { HOST, JobRunner } from "./job-runner.js";
+import { SubmitterCheck } from "./submitter-check.js";
+
+/** A running worker daemon. */
+export interface DistributedWorker {
+  readonly id: string;
+  readonly queue: string;
+  /** Jobs this worker finished (whatever their outcome). */
+  readonly completed: number;
+  /** Stops taking jobs, lets running ones finish within the grace period (then hands them back), and exits. */
+  close(): Promise<void>;
+  /** Settles when the worker has stopped. */
+  readonly closed: Promise<void>;
+}
+
+/** BullMQ's message for a job that stalled more than maxStalledCount times. */
+const STALLED_TOO_OFTEN = /stalled more than allowable limit/;
+
+/**
+ * Starts a worker; resolves once it is connected and taking jobs. Rejects with
+ * RedisConnectionError within `connectTimeout` if Redis cannot be reached or refuses the password.
+ * @example
+ * const worker = await runWorker({ connection: "redis://queue-host:6379", module: new URL("./tasks.js", import.meta.url) });
+ * process.once("SIGTERM", () => void worker.close());
+ */
+export async function runWorker(options: WorkerOptions): Promise<DistributedWorker> {
+  const moduleUrl = toModuleUrl(options.module);
+  const queue = options.queue ?? defaultQueueName(moduleUrl);
+  const keys = queueKeys(options.prefix ?? "concur", queue);
+  const kind = options.executor ?? "thread";
+  const workers = options.workers;
+  const concurrency = checkCount(
+    "concurrency",
+    options.concurrency,
+    kind === "async" ? (workers ?? 100) : 2 * (workers ?? (await import("node:os")).availableParallelism()),
+  );
+  const lockDuration = checkCount("lockDuration", options.lockDuration, 5_000);
+  const stalledInterval = checkCount("stalledInterval", options.stalledInterval, 5_000);
+  const maxCrashes = checkCount("maxCrashes", options.maxCrashes, 2);
+  const gracePeriod = checkCount("gracePeriod", options.gracePeriod, 10_000);
+  const log = options.log ?? ((message: string) => console.error(message));
+  const id = `${HOST}-${process.pid}-${randomUUID().slice(0, 6)}`;
+
+  const signature = await moduleSignature(moduleUrl, options.moduleVersion ?? "");
+  const redis = createRedis(options.connection, { name: `concur-worker-${id}`, blocking: true });
+  const subscriber = createRedis(options.connection, { name: `concur-worker-cancel-${id}`, blocking: true });
+  try {
+    await Promise.all([
+      waitReady(redis, options.connection, options.connectTimeout ?? 5_000),
+      waitReady(subscriber, options.connection, options.connectTimeout ?? 5_000),
+    ]);
+  } catch (error) {
+    await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
+    throw error;
+  }
+
+  const local = createExecutor<Record<string, unknown>>(kind, moduleUrl, {
+    ...(workers !== undefined && { workers }),
+  }) as Executor<Record<string, unknown>>;
+  const runner = new JobRunner(local);
+  const submitters = new SubmitterCheck(redis);
+  /** Cancels that arrived before their job reached this worker (a race with the queue). */
+  const cancelled = new Map<string, number>();
+  let completed = 0;
+  let stopping = false;
+  let handingBack = false;
+  const refusedFrom = new Set<string>();
+
+  await subscriber.subscribe(keys.cancelChannel);
+  subscriber.on("message", (_channel: string, jobId: string) => {
+    if (!runner.cancel(jobId, "cancelled by its submitter")) {
+      cancelled.set(jobId, Date.now());
+      // Forget cancels older than a minute: their jobs went to other machines.
+      for (const [key, at] of cancelled) if (Date.now() - at > 60_000) cancelled.delete(key);
+    }
+  });
+
+  const push = async (data: JobData, bytes: Buffer): Promise<void> => {
+    // One transaction: a result list never exists without its TTL.
+    await redis.multi().lpush(data.r, bytes).pexpire(data.r, data.ttl).exec();
+  };
+
+  const processor = async (job: Job, token?: string): Promise<void> => {
+    const data: unknown = job.data;
+    const jobId = job.id ?? "";
+    if (!isJobData(data))
+      throw new Error(
+        `job ${jobId} is not a concur job (protocol version ${String((data as { v?: unknown })?.v)})`,
+      );
+    if (data.m !== signature.hash) {
+      const error = new ModuleMismatchError(
+        `this worker (${HOST}) refuses task "${job.name}": its task module ${moduleUrl} does not match the submitter's ` +
+          `(the worker's module: ${describeSignature(signature)}; the job's signature: ${data.m})`,
+        { expected: data.m, actual: signature.hash },
+      );
+      if (!refusedFrom.has(data.s)) {
+        refusedFrom.add(data.s);
+        log(`concur worker: ${error.message}`);
+      }
+      await push(data, encodeResult({ id: jobId, k: "err", e: serializeError(error), ms: 0, host: HOST }));
+      return;
+    }
+    // A job whose submitter is gone would run for nobody: drop it.
+    if (!(await submitters.alive(data.s))) return;
+    if (cancelled.delete(jobId)) return;
+    if (data.to !== undefined) await push(data, encodeResult({ id: jobId, k: "start" }));
+    const result = await runner.run(jobId, job.name, data);
+    if (handingBack && token !== undefined) {
+      // Stopping past the grace period: the task was cancelled here; another worker runs it.
+      await job.moveToDelayed(Date.now(), token);
+      throw new DelayedError();
+    }
+    await push(data, result);
+    completed++;
+  };
+
+  const worker = new Worker(keys.queue, processor, {
+    connection: redis,
+    prefix: keys.prefix,
+    concurrency,
+    lockDuration,
+    stalledInterval,
+    // BullMQ fails a job once it stalled more than maxStalledCount times.
+    maxStalledCount: maxCrashes - 1,
+    autorun: true,
+  });
+  worker.on("error", (error) => log(`concur worker: ${error.message}`));
+  worker.on("failed", (job, error) => {
+    if (!job || !isJobData(job.data) || error instanceof DelayedError) return;
+    const crashed = STALLED_TOO_OFTEN.test(error.message);
+    const failure = crashed
+      ? new WorkerCrashedError(
+          `task "${job.name}" was running on a worker that died, ${maxCrashes} times: it is not run again`,
+          { exitCode: null, signal: null },
+        )
+      : error;
+    void push(
+      job.data,
+      encodeResult({ id: job.id ?? "", k: "err", e: serializeError(failure), ms: 0, host: HOST }),
+    ).catch(() => undefined);
+  });
+
+  const heartbeat = new Heartbeat(
+    redis,
+    keys.worker(id),
+    checkCount("heartbeatInterval", options.heartbeatInterval, 2_000),
+    () => ({
+      id,
+      queue,
+      executor: kind,
+      workers: local.stats().workers,
+      concurrency,
+      state: stopping ? "stopping" : runner.busy > 0 ? "busy" : "idle",
+      running: runner.busy,
+      completed,
+      startedAt,
+    }),
+  );
+  const startedAt = Date.now();
+  await heartbeat.start();
+  await worker.waitUntilReady();
+
+  let closing: Promise<void> | undefined;
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      stopping = true;
+      await heartbeat.beat();
+      const grace = setTimeout(() => {
+        handingBack = true;
+        runner.cancelAll("the worker is stopping: the job goes back to the queue");
+      }, gracePeriod);
+      await worker.close();
+      clearTimeout(grace);
+      await local.shutdown({ cancelFutures: true, timeout: 5_000 });
+      await heartbeat.stop();
+      await Promise.all([closeRedis(subscriber), closeRedis(redis)]);
+      resolveClosed();
+    })());
+
+  return {
+    id,
+    queue,
+    get completed() {
+      return completed;
+    },
+    close,
+    closed,
+  };
+}
