@@ -141,6 +141,7 @@ for (const kind of EXECUTOR_KINDS) {
         async: "AsyncExecutor",
         thread: "ThreadPoolExecutor",
         process: "ProcessPoolExecutor",
+        distributed: "DistributedExecutor",
       }[kind];
       const make = (options: Record<string, unknown>) => () => createExecutor<Tasks>(kind, tasksUrl, options);
       assert.throws(make({ maxQueue: 0 }), refused(className, "maxQueue", "0"));
