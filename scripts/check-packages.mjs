@@ -2,8 +2,8 @@
 /**
  * Packaging checks, run by CI (`npm run check:packages`): publint and arethetypeswrong on every
  * workspace package's packed tarball, the core's runtime dependency count (must be zero) and its
- * packed size. The lab is ES-module only (a CLI and a lab, not a library to require), so attw
- * checks it under its `esm-only` profile; the core ships both builds and passes every resolution.
+ * packed size. The lab (a CLI and a lab, not a library to require) and, for now, the distributed
+ * executor are ES-module only, so attw checks them under its `esm-only` profile; the core ships both builds and passes every resolution.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -12,7 +12,10 @@ import { join } from "node:path";
 const root = new URL("..", import.meta.url).pathname;
 const bin = (name) => join(root, "node_modules/.bin", name);
 const { workspaces } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-const ATTW_PROFILE = { "packages/lab": ["--profile", "esm-only"] };
+const ATTW_PROFILE = {
+  "packages/lab": ["--profile", "esm-only"],
+  "packages/distributed": ["--profile", "esm-only"],
+};
 
 let failed = false;
 function check(label, command, args, cwd) {
