@@ -68,17 +68,15 @@ export async function* mapTasks<R>(plan: MapPlan): AsyncGenerator<R, void, undef
   const signal = plan.signal;
   /** The slot the consumer is waiting on (out of the window already, in ordered mode). */
   let current: Slot | undefined;
-  let onAbort: (() => void) | undefined;
-  // Resolves when the signal aborts: a wait for queue room must not outlast the map.
-  const aborted = new Promise<void>((resolve) => {
-    onAbort = () => {
-      for (const slot of window) slot.future.cancel("map() was cancelled by its signal");
-      current?.future.cancel("map() was cancelled by its signal");
-      wake?.();
-      resolve();
-    };
-  });
-  signal?.addEventListener("abort", onAbort!, { once: true });
+  /** Ends a wait for queue room early: an abort must not wait for room that may never come. */
+  let roomWake: (() => void) | undefined;
+  const onAbort = (): void => {
+    for (const slot of window) slot.future.cancel("map() was cancelled by its signal");
+    current?.future.cancel("map() was cancelled by its signal");
+    wake?.();
+    roomWake?.();
+  };
+  signal?.addEventListener("abort", onAbort, { once: true });
 
   const checkSignal = (): void => {
     if (signal?.aborted)
@@ -99,7 +97,11 @@ export async function* mapTasks<R>(plan: MapPlan): AsyncGenerator<R, void, undef
         }
         // Backpressure from maxQueue: wait for room rather than fail the whole map.
         if (!(error instanceof QueueFullError)) throw error;
-        await Promise.race([plan.waitForRoom(), aborted]);
+        await new Promise<void>((resolve) => {
+          roomWake = resolve;
+          void plan.waitForRoom().then(resolve);
+        });
+        roomWake = undefined;
         checkSignal();
       }
     }
@@ -187,7 +189,7 @@ export async function* mapTasks<R>(plan: MapPlan): AsyncGenerator<R, void, undef
       }
     }
   } finally {
-    signal?.removeEventListener("abort", onAbort!);
+    signal?.removeEventListener("abort", onAbort);
     for (const slot of window) slot.future.cancel("map() ended before this item was consumed");
     if (!exhausted) await iterator.return?.();
   }

@@ -73,6 +73,26 @@ for (const kind of EXECUTOR_KINDS) {
         { workers: 1 },
       ));
 
+    test("aborting a map that waits for queue room ends it without waiting for room", () =>
+      withExecutor(
+        kind,
+        async (executor) => {
+          const blocker = executor.submit("waitForAbort", LONG);
+          await until(() => blocker.running(), "the blocker runs");
+          const queued = executor.submit("waitForAbort", LONG); // the queue is full now
+          const controller = new AbortController();
+          const it = executor.map("inc", [1, 2], { signal: controller.signal });
+          const next = it.next();
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          controller.abort();
+          await assert.rejects(next, CancelledError);
+          assert.ok(blocker.running() && !queued.done(), "the map ended while the queue was still full");
+          blocker.cancel();
+          queued.cancel();
+        },
+        { workers: 1, maxQueue: 1, prefetch: 1 },
+      ));
+
     test("no item is yielded after the map's signal aborted, even one already computed", () =>
       withExecutor(kind, async (executor) => {
         for (const chunksize of [1, 3]) {
