@@ -4,6 +4,7 @@
  * a thread or process boundary.
  */
 import { ConcurError, isConcurError } from "../errors.js";
+import { printable } from "./printable.js";
 
 // ConcurError's own `instanceof` matches any concur error for a subclass it has not registered
 // (its registry is private), so each class below checks its own codes instead. The check goes
@@ -56,7 +57,9 @@ export class DownloadError extends ConcurError {
     message: string,
     details: { letter: string; url: string; status?: number | null; attempts: number; cause?: unknown },
   ) {
-    super(code, message, { cause: details.cause });
+    // The message quotes the server (an error body, a network error) and the URL: outside text,
+    // escaped here so that whoever prints the message cannot be made to drive their terminal.
+    super(code, printable(message), { cause: details.cause });
     this.letter = details.letter;
     this.url = details.url;
     this.status = details.status ?? null;

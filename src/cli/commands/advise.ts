@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { advise, renderAdvice } from "../../lab/advisor.js";
+import { printable, safeJson } from "../../letters/printable.js";
 import { UsageError, exitCodes, parsePositiveInt } from "../usage.js";
 
 interface AdviseFlags {
@@ -55,7 +56,7 @@ async function run(flags: AdviseFlags): Promise<number> {
     throw new UsageError(`--task must be an exported function's name, got "${flags.task}"`);
   const inputs = await readInputs(flags.inputs);
   const progress = process.stderr.isTTY
-    ? (message: string) => process.stderr.write(`\r\x1b[2K${message}…`)
+    ? (message: string) => process.stderr.write(`\r\x1b[2K${printable(message)}…`)
     : undefined;
   try {
     const advice = await advise({
@@ -67,11 +68,11 @@ async function run(flags: AdviseFlags): Promise<number> {
       ...(progress && { onProgress: progress }),
     });
     if (progress) process.stderr.write("\r\x1b[2K");
-    process.stdout.write(flags.json ? `${JSON.stringify(advice, null, 2)}\n` : renderAdvice(advice));
+    process.stdout.write(flags.json ? `${safeJson(advice)}\n` : renderAdvice(advice));
     return exitCodes.ok;
   } catch (error) {
     if (progress) process.stderr.write("\r\x1b[2K");
-    process.stderr.write(`concur advise: ${(error as Error).message}\n`);
+    process.stderr.write(`concur advise: ${printable((error as Error).message)}\n`);
     return exitCodes.failure;
   }
 }

@@ -13,6 +13,7 @@ import { createProgress } from "../../lab/progress.js";
 import { renderTerminal } from "../../lab/reporters/terminal.js";
 import type { BenchExecutor, BenchReport } from "../../lab/report.js";
 import { runBench } from "../../lab/runner.js";
+import { printable } from "../../letters/printable.js";
 import { UsageError, exitCodes, parseChoice, parsePositiveInt, parsePositiveIntList } from "../usage.js";
 
 interface BenchFlags {
@@ -264,7 +265,7 @@ async function bench(flags: BenchFlags): Promise<number> {
     process.stdout.write(renderTerminal(report, flags.color ? {} : { color: false }));
   }
   const written = await writeOutputs(report, targets);
-  for (const file of written) process.stderr.write(`concur bench: wrote ${file}\n`);
+  for (const file of written) process.stderr.write(`concur bench: wrote ${printable(file)}\n`);
   if (report.interrupted) return exitCodes.interrupted;
   return report.cells.some((cell) => cell.status === "failed") ? exitCodes.failure : exitCodes.ok;
 }

@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { claimsStdout, writeOutputs, type OutputTargets } from "../../lab/outputs.js";
 import { renderTerminal } from "../../lab/reporters/terminal.js";
 import { validateReport } from "../../lab/validate.js";
+import { printable } from "../../letters/printable.js";
 import { UsageError, exitCodes } from "../usage.js";
 
 interface ReportFlags {
@@ -47,20 +48,22 @@ async function report(file: string, flags: ReportFlags): Promise<number> {
   try {
     doc = JSON.parse(await readFile(file, "utf8"));
   } catch (error) {
-    process.stderr.write(`concur report: cannot read ${file}: ${(error as Error).message}\n`);
+    process.stderr.write(
+      `concur report: cannot read ${printable(file)}: ${printable((error as Error).message)}\n`,
+    );
     return exitCodes.failure;
   }
   const validation = await validateReport(doc);
   if (!validation.ok) {
     process.stderr.write(
-      `concur report: ${file} is not a valid concur bench report:\n${validation.errors.map((e) => `  ${e}`).join("\n")}\n`,
+      `concur report: ${printable(file)} is not a valid concur bench report:\n${validation.errors.map((e) => `  ${printable(e)}`).join("\n")}\n`,
     );
     return exitCodes.failure;
   }
   if (!claimsStdout(targets))
     process.stdout.write(renderTerminal(validation.report, flags.color ? {} : { color: false }));
   for (const written of await writeOutputs(validation.report, targets)) {
-    process.stderr.write(`concur report: wrote ${written}\n`);
+    process.stderr.write(`concur report: wrote ${printable(written)}\n`);
   }
   return exitCodes.ok;
 }

@@ -24,6 +24,7 @@ import {
 } from "../../letters/index.js";
 import { DEFAULT_LATENCY, formatLatency, parseLatency } from "../../letters/latency.js";
 import { DEFAULT_MULTIPLIER } from "../../letters/process.js";
+import { printable, safeJson } from "../../letters/printable.js";
 import { UsageError, exitCodes, parseChoice, parseInteger, parsePositiveInt, specOrUsage } from "../usage.js";
 
 const DEFAULT_DIR = "concur-letters";
@@ -134,7 +135,7 @@ async function runCpu(flags: CpuFlags): Promise<number> {
   try {
     records = await loadLetters(inDir, letters);
   } catch (error) {
-    process.stderr.write(`concur run cpu: ${(error as Error).message}\n`);
+    process.stderr.write(`concur run cpu: ${printable((error as Error).message)}\n`);
     return exitCodes.failure;
   }
   const run = await execute(kind, workers, records, { json: flags.json }, (pool, record) =>
@@ -208,7 +209,7 @@ async function execute<I, T>(
     for (let i = 0; i < settled.length; i++) {
       const outcome = await settled[i]!;
       outcomes.push(outcome);
-      if (!mode.json && outcome.ok) process.stdout.write(`${String(outcome.value)}\n`);
+      if (!mode.json && outcome.ok) process.stdout.write(`${printable(String(outcome.value))}\n`);
     }
     await pool.shutdown({ wait: true, cancelFutures: interrupted });
   } finally {
@@ -255,7 +256,7 @@ function report<I, T>(run: Run<I, T>, json: boolean | undefined, context: Record
       interrupted: run.interrupted,
       results,
     };
-    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    process.stdout.write(`${safeJson(doc)}\n`);
   } else if (run.interrupted) {
     const done = run.outcomes.filter((o) => o.ok).length;
     process.stderr.write(
@@ -271,13 +272,14 @@ function report<I, T>(run: Run<I, T>, json: boolean | undefined, context: Record
 function label(input: unknown): string {
   if (typeof input === "string") return `letter "${input}"`;
   const record = input as CompanyRecord;
-  return `record ${String(record.id)} (${JSON.stringify(record.name)})`;
+  return `record ${String(record.id)} (${printable(JSON.stringify(record.name))})`;
 }
 
+/** An error for stderr: remote text (a server's body, a URL) escaped. */
 function errorText(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
+  if (!(error instanceof Error)) return printable(String(error));
   const code = (error as { code?: unknown }).code;
-  return typeof code === "string" ? `${code}: ${error.message}` : error.message;
+  return printable(typeof code === "string" ? `${code}: ${error.message}` : error.message);
 }
 
 function errorJson(error: unknown): Record<string, unknown> {

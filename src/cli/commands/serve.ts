@@ -7,6 +7,7 @@ import { DEFAULT_RECORDS_PER_LETTER, DEFAULT_SEED } from "../../letters/data.js"
 import { startEndpoint } from "../../letters/endpoint.js";
 import { describeFaults, parseFaults } from "../../letters/faults.js";
 import { describeLatency, formatLatency, parseLatency, DEFAULT_LATENCY } from "../../letters/latency.js";
+import { printable } from "../../letters/printable.js";
 import { UsageError, exitCodes, parseInteger, specOrUsage } from "../usage.js";
 
 interface ServeFlags {
@@ -65,12 +66,12 @@ async function serve(flags: ServeFlags): Promise<number> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === "EADDRINUSE" ? `port ${port} is already in use` : (error as Error).message;
-    process.stderr.write(`concur serve: cannot listen on ${host}:${port}: ${why}\n`);
+    process.stderr.write(`concur serve: cannot listen on ${printable(`${host}:${port}: ${why}`)}\n`);
     return exitCodes.failure;
   }
   if (!isLoopback(host)) {
     process.stderr.write(
-      `concur serve: warning: bound to ${host}, not loopback: anyone who can reach this machine can query it\n`,
+      `concur serve: warning: bound to ${printable(host)}, not loopback: anyone who can reach this machine can query it\n`,
     );
   }
   process.stdout.write(
