@@ -1,7 +1,7 @@
 /**
  * concur's command line. Each command lives in its own file under commands/ and registers itself
  * on the program; this file only wires them and maps failures to exit codes:
- * 0 ok, 1 task failures, 2 bad usage, 130 interrupted.
+ * 0 ok, 1 task failures, 2 bad usage, 130 / 143 stopped by SIGINT / SIGTERM (see interrupt.ts).
  */
 import { Command, CommanderError } from "commander";
 import { registerCommands } from "./commands/index.js";

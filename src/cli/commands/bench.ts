@@ -1,19 +1,20 @@
 /**
  * `concur bench`: measures which executor wins on the seed's tasks (or on a user's own task),
  * prints the table and the verdict on stdout, progress on stderr, and writes the requested
- * reports. Ctrl-C stops cleanly and still reports what was measured (exit 130).
+ * reports. Ctrl-C stops cleanly and still reports what was measured (exit 130; 143 after SIGTERM).
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { parseLatency } from "../../letters/index.js";
 import { BENCH_EXECUTORS, DEFAULTS, SEED_TASKS, type BenchOptions, type SeedTask } from "../../lab/config.js";
-import { claimsStdout, writeOutputs, type OutputTargets } from "../../lab/outputs.js";
+import { claimsStdout, prepareOutputs, writeOutputs, type OutputTargets } from "../../lab/outputs.js";
 import { createProgress } from "../../lab/progress.js";
 import { renderTerminal } from "../../lab/reporters/terminal.js";
 import type { BenchExecutor, BenchReport } from "../../lab/report.js";
 import { runBench } from "../../lab/runner.js";
 import { printable } from "../../letters/printable.js";
+import { SIGNALS_HELP, onInterrupt } from "../interrupt.js";
 import { UsageError, exitCodes, parseChoice, parsePositiveInt, parsePositiveIntList } from "../usage.js";
 
 interface BenchFlags {
@@ -105,7 +106,8 @@ export function register(program: Command): void {
         "  concur bench --tasks cpu --workers 1,2,4 --size 0.5 --json bench.json --html report.html",
         "  concur bench --module ./my-tasks.ts --task resize --inputs inputs.json --markdown -",
         "",
-        "Exit codes: 0 ok, 1 a cell failed, 2 bad usage, 130 interrupted (the report is still written).",
+        "Exit codes: 0 ok, 1 a cell failed, 2 bad usage, 130/143 interrupted (the report is still written).",
+        SIGNALS_HELP,
       ].join("\n"),
     )
     .action(async (flags: BenchFlags) => {
@@ -227,45 +229,32 @@ function targetsOf(flags: BenchFlags): OutputTargets {
   };
 }
 
-/**
- * Stops the run on the first Ctrl-C (or SIGTERM); a second one exits at once. Returns a function
- * that removes the handlers.
- */
-function onInterrupt(controller: AbortController): () => void {
-  const handler = (): void => {
-    if (controller.signal.aborted) process.exit(exitCodes.interrupted);
-    process.stderr.write("\nconcur bench: stopping (shutting pools down; Ctrl-C again to quit now)…\n");
-    controller.abort();
-  };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
-  return () => {
-    process.off("SIGINT", handler);
-    process.off("SIGTERM", handler);
-  };
-}
-
 async function bench(flags: BenchFlags): Promise<number> {
   const targets = targetsOf(flags);
   const options = await benchOptions(flags);
-  const controller = new AbortController();
-  const removeHandlers = onInterrupt(controller);
+  try {
+    await prepareOutputs(targets);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  // The first signal stops the run (the report of what was measured is still written).
+  const interrupt = onInterrupt("bench", "stopping (shutting pools down)");
   const progress = createProgress(process.stderr);
   let report: BenchReport;
   try {
-    report = await runBench(options, { signal: controller.signal, onEvent: progress.onEvent });
+    report = await runBench(options, { signal: interrupt.signal, onEvent: progress.onEvent });
   } catch (error) {
     if (error instanceof RangeError) throw new UsageError(error.message);
     throw error;
   } finally {
     progress.end();
-    removeHandlers();
+    interrupt.dispose();
   }
   if (!claimsStdout(targets)) {
     process.stdout.write(renderTerminal(report, flags.color ? {} : { color: false }));
   }
   const written = await writeOutputs(report, targets);
   for (const file of written) process.stderr.write(`concur bench: wrote ${printable(file)}\n`);
-  if (report.interrupted) return exitCodes.interrupted;
+  if (report.interrupted) return interrupt.exitCode() ?? exitCodes.interrupted;
   return report.cells.some((cell) => cell.status === "failed") ? exitCodes.failure : exitCodes.ok;
 }

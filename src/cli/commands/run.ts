@@ -1,7 +1,8 @@
 /**
  * `concur run io|cpu`: the seed's two experiments, once, under one executor. Prints each result
  * in input order, then the wall time, as the seed's script does; `--json` prints one document.
- * Exit codes: 0 ok, 1 some task failed (each named on stderr), 2 bad usage, 130 interrupted.
+ * Exit codes: 0 ok, 1 some task failed (each named on stderr), 2 bad usage, 130 / 143 stopped by
+ * SIGINT / SIGTERM.
  *
  * The timed part spans creating the executor to its shutdown (the seed times its whole
  * `with Executor() as e:` block), and excludes starting the endpoint and loading the files.
@@ -13,6 +14,7 @@ import { EXECUTOR_KINDS, createExecutor } from "../../executors/create.js";
 import type { Future } from "../../future.js";
 import type { Executor, ExecutorKind } from "../../types.js";
 import { isTempFileFor } from "../../letters/atomic-write.js";
+import { makeDir } from "../../letters/make-dir.js";
 import { DEFAULT_SEED } from "../../letters/data.js";
 import { startEndpoint, type RunningEndpoint } from "../../letters/endpoint.js";
 import {
@@ -25,6 +27,7 @@ import {
 import { DEFAULT_LATENCY, formatLatency, parseLatency } from "../../letters/latency.js";
 import { DEFAULT_MULTIPLIER } from "../../letters/process.js";
 import { printable, safeJson } from "../../letters/printable.js";
+import { SIGNALS_HELP, STOP_WAIT_MS, aborted, onInterrupt, settlesWithin } from "../interrupt.js";
 import { UsageError, exitCodes, parseChoice, parseInteger, parsePositiveInt, specOrUsage } from "../usage.js";
 
 const DEFAULT_DIR = "concur-letters";
@@ -51,7 +54,11 @@ interface CpuFlags extends CommonFlags {
 export function register(program: Command): void {
   const run = program
     .command("run")
-    .description("Run one of the seed's tasks once under an executor and time it.");
+    .description("Run one of the seed's tasks once under an executor and time it.")
+    .addHelpText(
+      "after",
+      `\nExit codes: 0 ok, 1 a task failed, 2 bad usage, 130/143 interrupted.${SIGNALS_HELP}`,
+    );
   common(
     run
       .command("io")
@@ -102,7 +109,7 @@ async function runIo(flags: IoFlags): Promise<number> {
   const seed = parseInteger("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
   const timeoutMs = parsePositiveInt("--timeout", flags.timeout);
   const retries = parseInteger("--retries", flags.retries, 0, 100);
-  const outDir = resolve(flags.out);
+  const outDir = await prepareOutDir(flags.out);
 
   let endpoint: RunningEndpoint | undefined;
   try {
@@ -112,7 +119,7 @@ async function runIo(flags: IoFlags): Promise<number> {
       pool.submit("downloadAndWrite", letter, options),
     );
     // A worker killed mid-write leaves its temp file behind (never a partial {letter}.txt).
-    if (run.interrupted) await sweepTempFiles(outDir, letters);
+    if (run.interruptCode !== undefined) await sweepTempFiles(outDir, letters);
     return report(run, flags.json, {
       task: "io",
       executor: kind,
@@ -130,6 +137,7 @@ async function runCpu(flags: CpuFlags): Promise<number> {
   const workers = flags.workers === undefined ? undefined : parsePositiveInt("--workers", flags.workers);
   const letters = parseLetters(flags.letters);
   const multiplier = parseInteger("--multiplier", flags.multiplier, 0, 10_000);
+  if (flags.in.trim() === "") throw new UsageError("--in must name a folder, got an empty string");
   const inDir = resolve(flags.in);
   let records: CompanyRecord[];
   try {
@@ -158,13 +166,14 @@ interface Run<I, T> {
   inputs: readonly I[];
   outcomes: Outcome<T>[];
   wallMs: number;
-  interrupted: boolean;
+  /** The exit code of the signal that interrupted the run (130, 143), or undefined. */
+  interruptCode: number | undefined;
 }
 
 /**
  * Submits every input, prints results in input order as they become available (text mode), and
- * handles Ctrl-C: running tasks are cancelled (thread and process workers are stopped), finished
- * results are kept, and the run reports itself interrupted.
+ * handles Ctrl-C (see interrupt.ts): running tasks are cancelled (thread and process workers are
+ * stopped), finished results are kept, and the run reports itself interrupted.
  */
 async function execute<I, T>(
   kind: ExecutorKind,
@@ -174,26 +183,23 @@ async function execute<I, T>(
   submit: (pool: Executor<LettersTasks>, input: I) => Future<T>,
 ): Promise<Run<I, T>> {
   const futures: Future<T>[] = [];
-  let interrupted = false;
   let pool: Executor<LettersTasks> | undefined;
-  const onSignal = () => {
-    if (interrupted) process.exit(exitCodes.interrupted); // a second Ctrl-C: stop now
-    interrupted = true;
-    process.stderr.write("\nconcur run: interrupted, stopping the tasks (Ctrl-C again to force)\n");
+  const interrupt = onInterrupt("run", "stopping the tasks");
+  const interrupted = aborted(interrupt.signal).then(() => {
     for (const future of futures) future.cancel("interrupted");
-    void pool?.shutdown({ wait: false, cancelFutures: true });
-  };
+    pool?.shutdown({ wait: false, cancelFutures: true }).catch(() => undefined);
+    return undefined;
+  });
   // If the event loop empties while a future or the shutdown is still pending (an executor bug:
   // nothing left that could ever settle it), Node would exit silently with code 0. Say so, and fail.
   const onStall = () => {
     process.stderr.write("concur run: the executor stopped with tasks or its shutdown still pending\n");
-    process.exitCode = exitCodes.failure;
+    process.exitCode = interrupt.exitCode() ?? exitCodes.failure;
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
   process.on("beforeExit", onStall);
   const outcomes: Outcome<T>[] = [];
   const start = performance.now();
+  let stopped = true;
   try {
     pool = createExecutor<LettersTasks>(kind, lettersTasksUrl, workers === undefined ? {} : { workers });
     // Each future's outcome is captured when it settles, so that an error that happens after
@@ -204,23 +210,33 @@ async function execute<I, T>(
     for (const input of inputs) {
       const future = submit(pool, input);
       futures.push(future);
-      settled.push(capture(future, () => interrupted));
+      settled.push(capture(future, () => interrupt.signal.aborted));
     }
     for (let i = 0; i < settled.length; i++) {
-      const outcome = await settled[i]!;
+      // After a signal, stop waiting: a future the executor failed to settle on cancel (a task in
+      // flight on a worker that was being stopped) would otherwise turn Ctrl-C into a hang or an
+      // exit 1 for a "stall". An interrupt is an interrupt, whatever was in flight.
+      const outcome = await Promise.race([settled[i]!, interrupted]);
+      if (outcome === undefined) break;
       outcomes.push(outcome);
       if (!mode.json && outcome.ok) process.stdout.write(`${printable(String(outcome.value))}\n`);
     }
-    await pool.shutdown({ wait: true, cancelFutures: interrupted });
+    await Promise.race([pool.shutdown({ wait: true }), interrupted]);
   } finally {
-    await pool?.shutdown({ wait: true, cancelFutures: true });
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    // Bounded: after a signal, a shutdown that never settles must not keep the report from
+    // being printed (the hard exit of interrupt.ts ends the process if its workers linger).
+    if (pool) stopped = await settlesWithin(pool.shutdown({ wait: true, cancelFutures: true }), STOP_WAIT_MS);
     process.off("beforeExit", onStall);
+    interrupt.dispose();
+  }
+  if (!stopped) {
+    process.stderr.write(
+      `concur run: the executor did not stop within ${STOP_WAIT_MS / 1000} s; reporting anyway\n`,
+    );
   }
   const wallMs = performance.now() - start;
   while (outcomes.length < inputs.length) outcomes.push({ ok: false, error: undefined, cancelled: true });
-  return { inputs, outcomes, wallMs, interrupted };
+  return { inputs, outcomes, wallMs, interruptCode: interrupt.exitCode() };
 }
 
 function capture<T>(future: Future<T>, interrupted: () => boolean): Promise<Outcome<T>> {
@@ -253,11 +269,11 @@ function report<I, T>(run: Run<I, T>, json: boolean | undefined, context: Record
       completed: run.outcomes.length - failed - cancelled,
       failed,
       cancelled,
-      interrupted: run.interrupted,
+      interrupted: run.interruptCode !== undefined,
       results,
     };
     process.stdout.write(`${safeJson(doc)}\n`);
-  } else if (run.interrupted) {
+  } else if (run.interruptCode !== undefined) {
     const done = run.outcomes.filter((o) => o.ok).length;
     process.stderr.write(
       `concur run: interrupted after ${seconds} s: ${done} of ${run.inputs.length} finished\n`,
@@ -265,7 +281,7 @@ function report<I, T>(run: Run<I, T>, json: boolean | undefined, context: Record
   } else {
     process.stdout.write(`Wall time: ${seconds} s\n`);
   }
-  if (run.interrupted) return exitCodes.interrupted;
+  if (run.interruptCode !== undefined) return run.interruptCode;
   return failed > 0 ? exitCodes.failure : exitCodes.ok;
 }
 
@@ -317,6 +333,22 @@ function parseEndpoint(value: string): string {
     throw new UsageError(`--endpoint must be an http(s) URL, got "${value}"`);
   }
   return template;
+}
+
+/**
+ * Resolves and creates the `--out` folder before any work starts: an empty value, a file in the
+ * way, or a folder the file system refuses (such as /proc/x, where Node's recursive mkdir would
+ * spin forever) is bad usage, said at once.
+ */
+async function prepareOutDir(value: string): Promise<string> {
+  if (value.trim() === "") throw new UsageError("--out must name a folder, got an empty string");
+  const dir = resolve(value);
+  try {
+    await makeDir(dir);
+  } catch (error) {
+    throw new UsageError(`--out: cannot create the folder ${dir}: ${(error as Error).message}`);
+  }
+  return dir;
 }
 
 async function sweepTempFiles(dir: string, letters: readonly string[]): Promise<void> {
