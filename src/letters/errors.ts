@@ -23,6 +23,8 @@ export type DownloadErrorCode =
   | "ERR_DOWNLOAD_TIMEOUT"
   /** The body is larger than `maxBodyBytes`. Not retried. */
   | "ERR_DOWNLOAD_TOO_LARGE"
+  /** A redirect loop, a redirect to a non-http(s) URL (`file:`…), or too many redirects. Not retried. */
+  | "ERR_DOWNLOAD_REDIRECT"
   /** The body is not a JSON list of `{id, name, url}` records. Not retried. */
   | "ERR_DOWNLOAD_INVALID_BODY"
   /** The response arrived but the file could not be written. Not retried. */
@@ -33,6 +35,7 @@ const DOWNLOAD_CODES: readonly DownloadErrorCode[] = [
   "ERR_DOWNLOAD_NETWORK",
   "ERR_DOWNLOAD_TIMEOUT",
   "ERR_DOWNLOAD_TOO_LARGE",
+  "ERR_DOWNLOAD_REDIRECT",
   "ERR_DOWNLOAD_INVALID_BODY",
   "ERR_DOWNLOAD_WRITE",
 ];
