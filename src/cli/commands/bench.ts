@@ -15,9 +15,10 @@ import type { BenchExecutor, BenchReport } from "../../lab/report.js";
 import { runBench } from "../../lab/runner.js";
 import { printable } from "../../letters/printable.js";
 import { SIGNALS_HELP, onInterrupt } from "../interrupt.js";
+import { JSON_HELP, addJsonOptions, jsonTarget, type JsonFlags } from "../json-flags.js";
 import { UsageError, exitCodes, parseChoice, parsePositiveInt, parsePositiveIntList } from "../usage.js";
 
-interface BenchFlags {
+interface BenchFlags extends JsonFlags {
   tasks?: string;
   executors?: string;
   workers?: string;
@@ -33,7 +34,6 @@ interface BenchFlags {
   seed?: string;
   python: boolean;
   pythonRecords?: string;
-  json?: string;
   markdown?: string;
   html?: string;
   module?: string;
@@ -46,7 +46,7 @@ interface BenchFlags {
 export function register(program: Command): void {
   const n = DEFAULTS.normal;
   const q = DEFAULTS.quick;
-  program
+  const command = program
     .command("bench")
     .description(
       "Measure which executor wins: the seed's IO and CPU tasks (or your own) under every executor.",
@@ -84,8 +84,8 @@ export function register(program: Command): void {
     )
     .option("--seed <n>", `seed of the embedded endpoint's data (default ${DEFAULTS.seed})`)
     .option("--no-python", "skip the original Python experiment's rows")
-    .option("--python-records <n>", "records the Python CPU rows process (default: about 1/100 of Node's)")
-    .option("--json <file>", "write the report as JSON (- for stdout)")
+    .option("--python-records <n>", "records the Python CPU rows process (default: about 1/100 of Node's)");
+  addJsonOptions(command, "the report")
     .option("--markdown <file>", "write the report as Markdown (- for stdout)")
     .option("--html <file>", "write the report as a self-contained HTML page")
     .option("--module <path>", "benchmark your own task module instead of the seed's tasks")
@@ -103,11 +103,12 @@ export function register(program: Command): void {
         "",
         "Examples:",
         "  concur bench --quick",
-        "  concur bench --tasks cpu --workers 1,2,4 --size 0.5 --json bench.json --html report.html",
+        "  concur bench --tasks cpu --workers 1,2,4 --size 0.5 --json-out bench.json --html report.html",
+        "  concur bench --quick --json | jq .verdicts",
         "  concur bench --module ./my-tasks.ts --task resize --inputs inputs.json --markdown -",
         "",
         "Exit codes: 0 ok, 1 a cell failed, 2 bad usage, 130/143 interrupted (the report is still written).",
-        SIGNALS_HELP,
+        SIGNALS_HELP + JSON_HELP,
       ].join("\n"),
     )
     .action(async (flags: BenchFlags) => {
@@ -222,8 +223,9 @@ export async function benchOptions(flags: BenchFlags): Promise<BenchOptions> {
 function targetsOf(flags: BenchFlags): OutputTargets {
   if (flags.html === "-")
     throw new UsageError("--html needs a file name (an HTML page is not for a terminal)");
+  const json = jsonTarget("bench", flags);
   return {
-    ...(flags.json && { json: flags.json }),
+    ...(json !== undefined && { json }),
     ...(flags.markdown && { markdown: flags.markdown }),
     ...(flags.html && { html: flags.html }),
   };

@@ -1,6 +1,7 @@
 /**
  * `concur run io|cpu`: the seed's two experiments, once, under one executor. Prints each result
- * in input order, then the wall time, as the seed's script does; `--json` prints one document.
+ * in input order, then the wall time, as the seed's script does; `--json` prints one document
+ * instead, `--json-out <file>` writes it to a file (see json-flags.ts).
  * Exit codes: 0 ok, 1 some task failed (each named on stderr), 2 bad usage, 130 / 143 stopped by
  * SIGINT / SIGTERM.
  *
@@ -27,16 +28,16 @@ import {
 import { DEFAULT_LATENCY, formatLatency, parseLatency } from "../../letters/latency.js";
 import { DEFAULT_MULTIPLIER } from "../../letters/process.js";
 import { printable, safeJson } from "../../letters/printable.js";
+import { JSON_HELP, addJsonOptions, jsonTarget, writeJsonFile, type JsonFlags } from "../json-flags.js";
 import { SIGNALS_HELP, STOP_WAIT_MS, aborted, onInterrupt, settlesWithin } from "../interrupt.js";
 import { UsageError, exitCodes, parseChoice, parseInteger, parsePositiveInt, specOrUsage } from "../usage.js";
 
 const DEFAULT_DIR = "concur-letters";
 
-interface CommonFlags {
+interface CommonFlags extends JsonFlags {
   executor?: string;
   workers?: string;
   letters: string;
-  json?: boolean;
 }
 interface IoFlags extends CommonFlags {
   endpoint?: string;
@@ -93,11 +94,12 @@ export function register(program: Command): void {
 }
 
 function common(command: Command): Command {
-  return command
+  command
     .option("--executor <kind>", `${EXECUTOR_KINDS.join(", ")} (default: async for io, thread for cpu)`)
     .option("--workers <n>", "workers of a pool, or concurrency of async (default: the executor's)")
     .option("--letters <letters>", "which letters, e.g. abc", LETTERS)
-    .option("--json", "print one JSON document instead of text");
+    .addHelpText("after", JSON_HELP);
+  return addJsonOptions(command, "the results");
 }
 
 async function runIo(flags: IoFlags): Promise<number> {
@@ -109,18 +111,19 @@ async function runIo(flags: IoFlags): Promise<number> {
   const seed = parseInteger("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
   const timeoutMs = parsePositiveInt("--timeout", flags.timeout);
   const retries = parseInteger("--retries", flags.retries, 0, 100);
+  const json = jsonTarget("run", flags);
   const outDir = await prepareOutDir(flags.out);
 
   let endpoint: RunningEndpoint | undefined;
   try {
     if (template === undefined) endpoint = await startEndpoint({ latency, seed });
     const options = { endpoint: template ?? endpoint!.searchTemplate, outDir, timeoutMs, retries };
-    const run = await execute(kind, workers, letters, { json: flags.json }, (pool, letter) =>
+    const run = await execute(kind, workers, letters, { json: json === "-" }, (pool, letter) =>
       pool.submit("downloadAndWrite", letter, options),
     );
     // A worker killed mid-write leaves its temp file behind (never a partial {letter}.txt).
     if (run.interruptCode !== undefined) await sweepTempFiles(outDir, letters);
-    return report(run, flags.json, {
+    return await report(run, json, {
       task: "io",
       executor: kind,
       workers: workers ?? null,
@@ -137,6 +140,7 @@ async function runCpu(flags: CpuFlags): Promise<number> {
   const workers = flags.workers === undefined ? undefined : parsePositiveInt("--workers", flags.workers);
   const letters = parseLetters(flags.letters);
   const multiplier = parseInteger("--multiplier", flags.multiplier, 0, 10_000);
+  const json = jsonTarget("run", flags);
   if (flags.in.trim() === "") throw new UsageError("--in must name a folder, got an empty string");
   const inDir = resolve(flags.in);
   let records: CompanyRecord[];
@@ -146,10 +150,10 @@ async function runCpu(flags: CpuFlags): Promise<number> {
     process.stderr.write(`concur run cpu: ${printable((error as Error).message)}\n`);
     return exitCodes.failure;
   }
-  const run = await execute(kind, workers, records, { json: flags.json }, (pool, record) =>
+  const run = await execute(kind, workers, records, { json: json === "-" }, (pool, record) =>
     pool.submit("processLetter", record, multiplier),
   );
-  return report(run, flags.json, {
+  return report(run, json, {
     task: "cpu",
     executor: kind,
     workers: workers ?? null,
@@ -246,8 +250,15 @@ function capture<T>(future: Future<T>, interrupted: () => boolean): Promise<Outc
   );
 }
 
-/** Prints the wall time (text) or the JSON document, names failures on stderr, picks the exit code. */
-function report<I, T>(run: Run<I, T>, json: boolean | undefined, context: Record<string, unknown>): number {
+/**
+ * Prints the wall time (text) and/or writes the JSON document (`json`: "-" for stdout, or a file),
+ * names failures on stderr, picks the exit code.
+ */
+async function report<I, T>(
+  run: Run<I, T>,
+  json: string | undefined,
+  context: Record<string, unknown>,
+): Promise<number> {
   const failed = run.outcomes.filter((o) => !o.ok && !o.cancelled).length;
   const cancelled = run.outcomes.filter((o) => !o.ok && o.cancelled).length;
   run.outcomes.forEach((outcome, i) => {
@@ -256,7 +267,7 @@ function report<I, T>(run: Run<I, T>, json: boolean | undefined, context: Record
     }
   });
   const seconds = (run.wallMs / 1000).toFixed(3);
-  if (json) {
+  if (json !== undefined) {
     const results = run.outcomes.map((outcome, i) => ({
       input: run.inputs[i],
       ...(outcome.ok
@@ -272,13 +283,16 @@ function report<I, T>(run: Run<I, T>, json: boolean | undefined, context: Record
       interrupted: run.interruptCode !== undefined,
       results,
     };
-    process.stdout.write(`${safeJson(doc)}\n`);
-  } else if (run.interruptCode !== undefined) {
+    if (json === "-") process.stdout.write(`${safeJson(doc)}\n`);
+    else process.stderr.write(`concur run: wrote ${printable(await writeJsonFile(json, doc))}\n`);
+  }
+  // With --json, stdout holds the JSON document only.
+  if (json !== "-" && run.interruptCode !== undefined) {
     const done = run.outcomes.filter((o) => o.ok).length;
     process.stderr.write(
       `concur run: interrupted after ${seconds} s: ${done} of ${run.inputs.length} finished\n`,
     );
-  } else {
+  } else if (json !== "-") {
     process.stdout.write(`Wall time: ${seconds} s\n`);
   }
   if (run.interruptCode !== undefined) return run.interruptCode;
