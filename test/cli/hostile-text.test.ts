@@ -5,14 +5,11 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { once } from "node:events";
 import { writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { concur } from "../helpers/cli.js";
 import { assertNoRawControls } from "../helpers/terminal.js";
-import { tempDir } from "../letters/helpers.js";
+import { startHttpServer, tempDir } from "../letters/helpers.js";
 
 // Sets the window title, rings the bell, clears the screen, then forges a success line.
 const HOSTILE = "\u001b]0;pwned\u0007\u001b[2J\u001b[H\r\nconcur run: all 26 letters ok\n\u009b31m";
@@ -25,20 +22,17 @@ function assertNoControls(text: string, where: string): void {
 
 describe("hostile text is escaped on the terminal", { timeout: 120_000 }, () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
-  let server: Server;
+  let server: Awaited<ReturnType<typeof startHttpServer>>;
   let url = "";
   before(async () => {
     dir = await tempDir("concur-hostile-");
-    server = createServer((_req, res) => {
+    server = await startHttpServer((_req, res) => {
       res.writeHead(500, { "content-type": "text/plain" }).end(HOSTILE);
     });
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = server.url;
   });
   after(async () => {
-    server.closeAllConnections();
-    server.close();
+    await server.close();
     await dir.remove();
   });
 

@@ -4,23 +4,20 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { once } from "node:events";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { downloadAndWrite } from "../../src/letters/download.js";
 import { DownloadError } from "../../src/letters/errors.js";
-import { listDir, tempDir } from "./helpers.js";
+import { listDir, startHttpServer, tempDir } from "./helpers.js";
 
 const RECORDS = JSON.stringify([{ id: 1, name: "Acme", url: "https://acme.example" }]);
 
 describe("downloadAndWrite and redirects", () => {
-  let server: Server;
+  let server: Awaited<ReturnType<typeof startHttpServer>>;
   let base = "";
   let dir: Awaited<ReturnType<typeof tempDir>>;
   const hits = new Map<string, number>();
   before(async () => {
     dir = await tempDir();
-    server = createServer((req, res) => {
+    server = await startHttpServer((req, res) => {
       const path = new URL(req.url ?? "/", "http://x").pathname;
       hits.set(path, (hits.get(path) ?? 0) + 1);
       const redirect = (location: string) => res.writeHead(302, { location }).end();
@@ -35,13 +32,10 @@ describe("downloadAndWrite and redirects", () => {
       if (path === "/data/a") return res.writeHead(200, { "content-type": "application/json" }).end(RECORDS);
       res.writeHead(404).end();
     });
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = server.url;
   });
   after(async () => {
-    server.closeAllConnections();
-    server.close();
+    await server.close();
     await dir.remove();
   });
 
