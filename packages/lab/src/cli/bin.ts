@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { printableLines } from "../letters/printable.js";
 import { main } from "./main.js";
 
 // Set the exit code rather than calling process.exit(), so that stdout is flushed and pools get
@@ -8,7 +9,7 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`concur: ${String(error)}\n`);
+    process.stderr.write(`concur: ${printableLines(String(error))}\n`);
     process.exitCode = 1;
   },
 );

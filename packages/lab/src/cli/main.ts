@@ -1,10 +1,11 @@
 /**
  * concur's command line. Each command lives in its own file under commands/ and registers itself
  * on the program; this file only wires them and maps failures to exit codes:
- * 0 ok, 1 task failures, 2 bad usage, 130 interrupted.
+ * 0 ok, 1 task failures, 2 bad usage, 130 / 143 stopped by SIGINT / SIGTERM (see interrupt.ts).
  */
 import { Command, CommanderError } from "commander";
 import { registerCommands } from "./commands/index.js";
+import { printable, printableLines } from "../letters/printable.js";
 import { UsageError, exitCodes } from "./usage.js";
 
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
@@ -16,7 +17,9 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
     )
     .version(await packageVersion(), "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
-    .exitOverride();
+    .exitOverride()
+    // Commander quotes the user's own arguments in its errors ("unknown option '…'").
+    .configureOutput({ outputError: (text, write) => write(printableLines(text)) });
   registerCommands(program);
   try {
     await program.parseAsync([...argv]);
@@ -27,11 +30,12 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
       return exitCodes.usage;
     }
     if (error instanceof UsageError) {
-      process.stderr.write(`concur: ${error.message}\n(run with --help for usage)\n`);
+      // Usage messages quote the flag values given, as they were typed.
+      process.stderr.write(`concur: ${printable(error.message)}\n(run with --help for usage)\n`);
       return exitCodes.usage;
     }
     process.stderr.write(
-      `concur: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      `concur: ${printableLines(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
     );
     return exitCodes.failure;
   }

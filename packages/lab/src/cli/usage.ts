@@ -1,7 +1,7 @@
 import { SpecError } from "../letters/errors.js";
 
-/** Exit codes of the concur command line. */
-export const exitCodes = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+/** Exit codes of the concur command line (after a signal: 128 + its number, see interrupt.ts). */
+export const exitCodes = { ok: 0, failure: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
 
 /** A bad flag or argument: printed without a stack, exit code 2. */
 export class UsageError extends Error {

@@ -14,6 +14,7 @@ import { pathToFileURL } from "node:url";
 import v8 from "node:v8";
 import { createExecutor } from "concur";
 import type { ExecutorKind } from "concur";
+import { printableValues } from "../letters/printable.js";
 import { median, summarize } from "./stats.js";
 import type { SampleStats } from "./report.js";
 
@@ -289,7 +290,9 @@ export function recommend(a: Omit<Advice, "recommendation">): Advice["recommenda
 }
 
 /** The advice as text for a terminal. */
-export function renderAdvice(advice: Advice): string {
+export function renderAdvice(raw: Advice): string {
+  // The task's name and its error messages are a user module's text.
+  const advice = printableValues(raw);
   const r = advice.recommendation;
   const lines = [
     `Recommendation for ${advice.task} (${advice.inputs} inputs, ${advice.cores} cores): ${r.executor}${r.executor === "sequential" ? "" : ` with ${r.workers} ${r.executor === "async" ? "calls at once (maxConcurrency)" : "workers"}`}`,

@@ -2,8 +2,9 @@
  * Writes a report where the command line asked: files, or stdout for `-`. Shared by
  * `concur bench` and `concur report`.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { makeDir } from "../letters/make-dir.js";
 import type { BenchReport } from "./report.js";
 import { reporters, type ReporterName } from "./reporters/registry.js";
 
@@ -13,6 +14,24 @@ export type OutputTargets = Partial<Record<Exclude<ReporterName, "terminal">, st
 /** True when some target is stdout (then the terminal table should not go there too). */
 export function claimsStdout(targets: OutputTargets): boolean {
   return Object.values(targets).some((target) => target === "-");
+}
+
+/**
+ * Creates the folders of every file target, before a run that may take minutes, so that a path
+ * that cannot be written fails at once. Throws the first failure, naming the target.
+ */
+export async function prepareOutputs(targets: OutputTargets): Promise<void> {
+  for (const [name, target] of Object.entries(targets)) {
+    if (!target || target === "-") continue;
+    const path = resolve(target);
+    try {
+      await makeDir(dirname(path));
+    } catch (error) {
+      throw new Error(`cannot write the ${name} report to ${path}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
 }
 
 /**
@@ -34,7 +53,7 @@ export async function writeOutputs(
     }
     const path = resolve(target);
     try {
-      await mkdir(dirname(path), { recursive: true });
+      await makeDir(dirname(path));
       await writeFile(path, text);
     } catch (error) {
       throw new Error(`cannot write the ${name} report to ${path}: ${(error as Error).message}`, {

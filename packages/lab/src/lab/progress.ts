@@ -3,6 +3,7 @@
  * ETA). Elsewhere (CI logs, pipes): one line per finished cell and nothing else.
  */
 import type { BenchEvent } from "./runner.js";
+import { printable } from "../letters/printable.js";
 import { formatMs } from "./reporters/terminal.js";
 import { median } from "./stats.js";
 
@@ -45,7 +46,7 @@ export function createProgress(stream: ProgressStream = process.stderr): Progres
   };
   const draw = (text: string): void => {
     const width = Math.max(20, (stream.columns || 80) - 1);
-    stream.write(`\r\x1b[2K${text.slice(0, width)}`);
+    stream.write(`\r\x1b[2K${printable(text).slice(0, width)}`);
     drawn = true;
   };
   return {
@@ -54,7 +55,7 @@ export function createProgress(stream: ProgressStream = process.stderr): Progres
         case "phase":
           if (tty) {
             clear();
-            stream.write(`${event.message}\n`);
+            stream.write(`${printable(event.message)}\n`);
           }
           break;
         case "startup":
@@ -75,15 +76,15 @@ export function createProgress(stream: ProgressStream = process.stderr): Progres
               ? `${runs(cell.samplesMs.length)}, median ${formatMs(median(cell.samplesMs))}`
               : "no runs";
           clear();
-          stream.write(
-            `${cell.id}: ${cell.status === "ok" ? summary : `${cell.status}${cell.error ? ` (${cell.error})` : ""}; ${summary}`}\n`,
-          );
+          // A cell's error is a task's own message: escaped, as everything outside on a terminal.
+          const line = `${cell.id}: ${cell.status === "ok" ? summary : `${cell.status}${cell.error ? ` (${cell.error})` : ""}; ${summary}`}`;
+          stream.write(`${printable(line)}\n`);
           break;
         }
         case "python-sample":
           if (event.run === event.of) {
             clear();
-            stream.write(`${event.cellId}: ${runs(event.of)}, last ${formatMs(event.ms)}\n`);
+            stream.write(`${printable(`${event.cellId}: ${runs(event.of)}, last ${formatMs(event.ms)}`)}\n`);
           } else if (tty) draw(`python · ${event.cellId} run ${event.run}/${event.of} ${formatMs(event.ms)}`);
           break;
       }

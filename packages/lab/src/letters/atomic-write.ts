@@ -5,15 +5,16 @@
  * partial or empty `{letter}.txt`; on an error we can catch, the temp file is removed too.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, open, rename, rm } from "node:fs/promises";
+import { open, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { makeDir } from "./make-dir.js";
 
 /**
  * Writes `data` to `dir/name` atomically, creating `dir` if missing.
  * @returns the full path written
  */
 export async function writeFileAtomic(dir: string, name: string, data: Uint8Array | string): Promise<string> {
-  await mkdir(dir, { recursive: true });
+  await makeDir(dir);
   const target = join(dir, name);
   const temp = join(dir, tempFileName(name));
   try {

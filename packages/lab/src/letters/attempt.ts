@@ -3,11 +3,14 @@
  * on the body size. It never retries and never throws for a failed exchange: it reports what
  * happened, and download.ts decides whether to try again.
  */
+import { getFollowingRedirects } from "./redirects.js";
 
 /** What one attempt got. */
 export type AttemptOutcome =
   /** A complete response, whatever its status. `body` is capped (error bodies at 4 KiB). */
   | { kind: "response"; status: number; headers: Headers; body: Uint8Array }
+  /** A redirect that is not followed: a loop, a non-http(s) target, too many hops. */
+  | { kind: "redirect"; status: number; message: string }
   /** No complete response: refused, reset, DNS, body cut short… */
   | { kind: "network"; status: number | null; message: string; cause: unknown }
   /** The deadline passed first. */
@@ -41,7 +44,12 @@ export async function fetchOnce(url: string, options: AttemptOptions): Promise<A
   signal.addEventListener("abort", onAbort, { once: true });
   let status: number | null = null;
   try {
-    const response = await fetch(url, { signal: controller.signal, headers: { accept: "application/json" } });
+    const followed = await getFollowingRedirects(url, {
+      signal: controller.signal,
+      headers: { accept: "application/json" },
+    });
+    if (followed.kind === "redirect") return followed;
+    const { response } = followed;
     status = response.status;
     const ok = status >= 200 && status < 300;
     const limit = ok ? maxBodyBytes : ERROR_BODY_LIMIT;

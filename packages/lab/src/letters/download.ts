@@ -190,6 +190,9 @@ function classify(outcome: AttemptOutcome): { code: DownloadErrorCode; reason: s
       return { code: "ERR_DOWNLOAD_TIMEOUT", reason: outcome.message, retry: true };
     case "too-large":
       return { code: "ERR_DOWNLOAD_TOO_LARGE", reason: outcome.message, retry: false };
+    // The same request would be redirected the same way: failing again is all a retry could do.
+    case "redirect":
+      return { code: "ERR_DOWNLOAD_REDIRECT", reason: outcome.message, retry: false };
     case "response": {
       const { status } = outcome;
       const snippet = new TextDecoder().decode(outcome.body).trim().slice(0, 200);

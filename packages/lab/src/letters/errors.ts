@@ -4,6 +4,7 @@
  * a thread or process boundary.
  */
 import { ConcurError, isConcurError } from "concur";
+import { printable } from "./printable.js";
 
 // ConcurError's own `instanceof` matches any concur error for a subclass it has not registered
 // (its registry is private), so each class below checks its own codes instead. The check goes
@@ -22,6 +23,8 @@ export type DownloadErrorCode =
   | "ERR_DOWNLOAD_TIMEOUT"
   /** The body is larger than `maxBodyBytes`. Not retried. */
   | "ERR_DOWNLOAD_TOO_LARGE"
+  /** A redirect loop, a redirect to a non-http(s) URL (`file:`…), or too many redirects. Not retried. */
+  | "ERR_DOWNLOAD_REDIRECT"
   /** The body is not a JSON list of `{id, name, url}` records. Not retried. */
   | "ERR_DOWNLOAD_INVALID_BODY"
   /** The response arrived but the file could not be written. Not retried. */
@@ -32,6 +35,7 @@ const DOWNLOAD_CODES: readonly DownloadErrorCode[] = [
   "ERR_DOWNLOAD_NETWORK",
   "ERR_DOWNLOAD_TIMEOUT",
   "ERR_DOWNLOAD_TOO_LARGE",
+  "ERR_DOWNLOAD_REDIRECT",
   "ERR_DOWNLOAD_INVALID_BODY",
   "ERR_DOWNLOAD_WRITE",
 ];
@@ -56,7 +60,9 @@ export class DownloadError extends ConcurError {
     message: string,
     details: { letter: string; url: string; status?: number | null; attempts: number; cause?: unknown },
   ) {
-    super(code, message, { cause: details.cause });
+    // The message quotes the server (an error body, a network error) and the URL: outside text,
+    // escaped here so that whoever prints the message cannot be made to drive their terminal.
+    super(code, printable(message), { cause: details.cause });
     this.letter = details.letter;
     this.url = details.url;
     this.status = details.status ?? null;

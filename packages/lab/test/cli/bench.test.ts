@@ -20,7 +20,7 @@ describe("concur bench", () => {
   test("--quick end to end: table and verdict on stdout, a report that validates", async () => {
     const out = join(dir, "quick.json");
     const md = join(dir, "quick.md");
-    const result = await concur(["bench", "--quick", "--no-python", "--json", out, "--markdown", md]);
+    const result = await concur(["bench", "--quick", "--no-python", "--json-out", out, "--markdown", md]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /concur bench --quick/);
     assert.match(result.stdout, /Verdict\n {2}io: /);
@@ -62,7 +62,6 @@ describe("concur bench", () => {
       "--min-time",
       "0",
       "--json",
-      "-",
     ]);
     assert.equal(result.code, 0, result.stderr);
     const report = JSON.parse(result.stdout) as BenchReport;

@@ -7,7 +7,7 @@ import { runCli, runCliInProcess, spawnCli, until } from "../letters/helpers.js"
 
 describe("concur serve", () => {
   test(
-    "prints its URL, serves the seed's data with faults, stops cleanly on SIGTERM",
+    "prints its URL, serves the seed's data with faults, stops cleanly on SIGTERM (exit 143)",
     { timeout: 30_000 },
     async () => {
       const cli = spawnCli([
@@ -33,7 +33,7 @@ describe("concur serve", () => {
         const b = await fetch(`${url}/api/company/search/?q=b`);
         assert.deepEqual(await b.json(), generateDataset({ seed: 3, recordsPerLetter: 4 }).letter("b"));
         cli.child.kill("SIGTERM");
-        assert.equal(await cli.exited, 0);
+        assert.equal(await cli.exited, 143);
         assert.match(cli.stderr(), /SIGTERM, closing \(3 requests served\)/);
         await assert.rejects(fetch(`${url}/healthz`));
       } finally {
@@ -54,7 +54,7 @@ describe("concur serve", () => {
       // A later request answered: the hung one (sent first) has most likely arrived too.
       await until(async () => (await fetch(`${url}/healthz`)).ok);
       cli.child.kill("SIGINT");
-      assert.equal(await cli.exited, 0);
+      assert.equal(await cli.exited, 130);
       assert.equal(await hung, "failed");
     } finally {
       cli.child.kill("SIGKILL");

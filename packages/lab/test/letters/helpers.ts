@@ -3,10 +3,11 @@
  * http.server, as a stand-in for "any server serving a.json..z.json") and a fault-injecting
  * proxy to put in front of it. Every helper returns something to close in `after`/`t.after`.
  */
+import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { request as httpRequest, createServer, type Server } from "node:http";
+import { request as httpRequest, createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -74,6 +75,24 @@ export async function firstMatch<T>(
   }
 }
 
+/** A tiny real HTTP server on a free loopback port, answering with `handler` (hostile bodies, redirects). */
+export async function startHttpServer(
+  handler: RequestListener,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer(handler);
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
 /**
  * An HTTP proxy to `upstream` that answers `failures` requests per path with `status` before
  * passing them through: retries against a server that cannot inject faults itself.
@@ -137,6 +156,25 @@ export function spawnCli(args: readonly string[]): CliProcess {
     child.on("close", (code, signal) => resolve(code ?? signal ?? "unknown")),
   );
   return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/**
+ * The exit code of `cli`, or an assertion failure (showing its stderr) if it is still running
+ * `ms` later; the process is killed either way. For generous "it did exit" bounds, not timings.
+ */
+export async function exitWithin(cli: CliProcess, ms: number): Promise<number | string> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"still running">((resolve) => {
+    timer = setTimeout(() => resolve("still running"), ms);
+  });
+  try {
+    const code = await Promise.race([cli.exited, late]);
+    assert.notEqual(code, "still running", `still running ${ms / 1000} s later; stderr:\n${cli.stderr()}`);
+    return code;
+  } finally {
+    clearTimeout(timer);
+    cli.child.kill("SIGKILL");
+  }
 }
 
 /** Runs the CLI to completion. */

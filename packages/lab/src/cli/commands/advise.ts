@@ -6,31 +6,33 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { advise, renderAdvice } from "../../lab/advisor.js";
+import { printable, safeJson } from "../../letters/printable.js";
+import { JSON_HELP, addJsonOptions, jsonTarget, writeJsonFile, type JsonFlags } from "../json-flags.js";
 import { UsageError, exitCodes, parsePositiveInt } from "../usage.js";
 
-interface AdviseFlags {
+interface AdviseFlags extends JsonFlags {
   module: string;
   task: string;
   inputs: string;
   sample?: string;
-  json?: boolean;
   pools: boolean;
 }
 
 /** Adds `concur advise`. */
 export function register(program: Command): void {
-  program
+  const command = program
     .command("advise")
     .description("Measure a sample of your task's calls and recommend an executor and worker count.")
     .requiredOption("--module <path>", "the task module")
     .requiredOption("--task <name>", "the exported function to call")
     .requiredOption("--inputs <file>", "a JSON file holding an array of inputs, one call each")
     .option("--sample <n>", "calls to measure (default: up to 20, spread over the inputs)")
-    .option("--no-pools", "do not start thread and process pools (faster, but no start-up or message costs)")
-    .option("--json", "print the measurements and the recommendation as JSON")
+    .option("--no-pools", "do not start thread and process pools (faster, but no start-up or message costs)");
+  addJsonOptions(command, "the measurements and the recommendation")
     .addHelpText(
       "after",
-      "\nExample:\n  concur advise --module ./my-tasks.ts --task resize --inputs inputs.json\n\nThen check the advice with: concur bench --module ./my-tasks.ts --task resize --inputs inputs.json",
+      JSON_HELP +
+        "\n\nExample:\n  concur advise --module ./my-tasks.ts --task resize --inputs inputs.json\n\nThen check the advice with: concur bench --module ./my-tasks.ts --task resize --inputs inputs.json",
     )
     .action(async (flags: AdviseFlags) => {
       process.exitCode = await run(flags);
@@ -53,9 +55,10 @@ async function run(flags: AdviseFlags): Promise<number> {
   const sample = flags.sample === undefined ? undefined : parsePositiveInt("--sample", flags.sample);
   if (!/^[A-Za-z_$][\w$]*$/.test(flags.task))
     throw new UsageError(`--task must be an exported function's name, got "${flags.task}"`);
+  const json = jsonTarget("advise", flags);
   const inputs = await readInputs(flags.inputs);
   const progress = process.stderr.isTTY
-    ? (message: string) => process.stderr.write(`\r\x1b[2K${message}…`)
+    ? (message: string) => process.stderr.write(`\r\x1b[2K${printable(message)}…`)
     : undefined;
   try {
     const advice = await advise({
@@ -67,11 +70,15 @@ async function run(flags: AdviseFlags): Promise<number> {
       ...(progress && { onProgress: progress }),
     });
     if (progress) process.stderr.write("\r\x1b[2K");
-    process.stdout.write(flags.json ? `${JSON.stringify(advice, null, 2)}\n` : renderAdvice(advice));
+    if (json === "-") process.stdout.write(`${safeJson(advice)}\n`);
+    else process.stdout.write(renderAdvice(advice));
+    if (json !== undefined && json !== "-") {
+      process.stderr.write(`concur advise: wrote ${printable(await writeJsonFile(json, advice))}\n`);
+    }
     return exitCodes.ok;
   } catch (error) {
     if (progress) process.stderr.write("\r\x1b[2K");
-    process.stderr.write(`concur advise: ${(error as Error).message}\n`);
+    process.stderr.write(`concur advise: ${printable((error as Error).message)}\n`);
     return exitCodes.failure;
   }
 }

@@ -1,21 +1,24 @@
 /**
  * `concur bench`: measures which executor wins on the seed's tasks (or on a user's own task),
  * prints the table and the verdict on stdout, progress on stderr, and writes the requested
- * reports. Ctrl-C stops cleanly and still reports what was measured (exit 130).
+ * reports. Ctrl-C stops cleanly and still reports what was measured (exit 130; 143 after SIGTERM).
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { parseLatency } from "../../letters/index.js";
 import { BENCH_EXECUTORS, DEFAULTS, SEED_TASKS, type BenchOptions, type SeedTask } from "../../lab/config.js";
-import { claimsStdout, writeOutputs, type OutputTargets } from "../../lab/outputs.js";
+import { claimsStdout, prepareOutputs, writeOutputs, type OutputTargets } from "../../lab/outputs.js";
 import { createProgress } from "../../lab/progress.js";
 import { renderTerminal } from "../../lab/reporters/terminal.js";
 import type { BenchExecutor, BenchReport } from "../../lab/report.js";
 import { runBench } from "../../lab/runner.js";
+import { printable } from "../../letters/printable.js";
+import { SIGNALS_HELP, onInterrupt } from "../interrupt.js";
+import { JSON_HELP, addJsonOptions, jsonTarget, type JsonFlags } from "../json-flags.js";
 import { UsageError, exitCodes, parseChoice, parsePositiveInt, parsePositiveIntList } from "../usage.js";
 
-interface BenchFlags {
+interface BenchFlags extends JsonFlags {
   tasks?: string;
   executors?: string;
   workers?: string;
@@ -31,7 +34,6 @@ interface BenchFlags {
   seed?: string;
   python: boolean;
   pythonRecords?: string;
-  json?: string;
   markdown?: string;
   html?: string;
   module?: string;
@@ -44,7 +46,7 @@ interface BenchFlags {
 export function register(program: Command): void {
   const n = DEFAULTS.normal;
   const q = DEFAULTS.quick;
-  program
+  const command = program
     .command("bench")
     .description(
       "Measure which executor wins: the seed's IO and CPU tasks (or your own) under every executor.",
@@ -82,8 +84,8 @@ export function register(program: Command): void {
     )
     .option("--seed <n>", `seed of the embedded endpoint's data (default ${DEFAULTS.seed})`)
     .option("--no-python", "skip the original Python experiment's rows")
-    .option("--python-records <n>", "records the Python CPU rows process (default: about 1/100 of Node's)")
-    .option("--json <file>", "write the report as JSON (- for stdout)")
+    .option("--python-records <n>", "records the Python CPU rows process (default: about 1/100 of Node's)");
+  addJsonOptions(command, "the report")
     .option("--markdown <file>", "write the report as Markdown (- for stdout)")
     .option("--html <file>", "write the report as a self-contained HTML page")
     .option("--module <path>", "benchmark your own task module instead of the seed's tasks")
@@ -101,10 +103,12 @@ export function register(program: Command): void {
         "",
         "Examples:",
         "  concur bench --quick",
-        "  concur bench --tasks cpu --workers 1,2,4 --size 0.5 --json bench.json --html report.html",
+        "  concur bench --tasks cpu --workers 1,2,4 --size 0.5 --json-out bench.json --html report.html",
+        "  concur bench --quick --json | jq .verdicts",
         "  concur bench --module ./my-tasks.ts --task resize --inputs inputs.json --markdown -",
         "",
-        "Exit codes: 0 ok, 1 a cell failed, 2 bad usage, 130 interrupted (the report is still written).",
+        "Exit codes: 0 ok, 1 a cell failed, 2 bad usage, 130/143 interrupted (the report is still written).",
+        SIGNALS_HELP + JSON_HELP,
       ].join("\n"),
     )
     .action(async (flags: BenchFlags) => {
@@ -219,52 +223,40 @@ export async function benchOptions(flags: BenchFlags): Promise<BenchOptions> {
 function targetsOf(flags: BenchFlags): OutputTargets {
   if (flags.html === "-")
     throw new UsageError("--html needs a file name (an HTML page is not for a terminal)");
+  const json = jsonTarget("bench", flags);
   return {
-    ...(flags.json && { json: flags.json }),
+    ...(json !== undefined && { json }),
     ...(flags.markdown && { markdown: flags.markdown }),
     ...(flags.html && { html: flags.html }),
-  };
-}
-
-/**
- * Stops the run on the first Ctrl-C (or SIGTERM); a second one exits at once. Returns a function
- * that removes the handlers.
- */
-function onInterrupt(controller: AbortController): () => void {
-  const handler = (): void => {
-    if (controller.signal.aborted) process.exit(exitCodes.interrupted);
-    process.stderr.write("\nconcur bench: stopping (shutting pools down; Ctrl-C again to quit now)…\n");
-    controller.abort();
-  };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
-  return () => {
-    process.off("SIGINT", handler);
-    process.off("SIGTERM", handler);
   };
 }
 
 async function bench(flags: BenchFlags): Promise<number> {
   const targets = targetsOf(flags);
   const options = await benchOptions(flags);
-  const controller = new AbortController();
-  const removeHandlers = onInterrupt(controller);
+  try {
+    await prepareOutputs(targets);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  // The first signal stops the run (the report of what was measured is still written).
+  const interrupt = onInterrupt("bench", "stopping (shutting pools down)");
   const progress = createProgress(process.stderr);
   let report: BenchReport;
   try {
-    report = await runBench(options, { signal: controller.signal, onEvent: progress.onEvent });
+    report = await runBench(options, { signal: interrupt.signal, onEvent: progress.onEvent });
   } catch (error) {
     if (error instanceof RangeError) throw new UsageError(error.message);
     throw error;
   } finally {
     progress.end();
-    removeHandlers();
+    interrupt.dispose();
   }
   if (!claimsStdout(targets)) {
     process.stdout.write(renderTerminal(report, flags.color ? {} : { color: false }));
   }
   const written = await writeOutputs(report, targets);
-  for (const file of written) process.stderr.write(`concur bench: wrote ${file}\n`);
-  if (report.interrupted) return exitCodes.interrupted;
+  for (const file of written) process.stderr.write(`concur bench: wrote ${printable(file)}\n`);
+  if (report.interrupted) return interrupt.exitCode() ?? exitCodes.interrupted;
   return report.cells.some((cell) => cell.status === "failed") ? exitCodes.failure : exitCodes.ok;
 }

@@ -1,7 +1,9 @@
 /**
  * `concur run io|cpu`: the seed's two experiments, once, under one executor. Prints each result
- * in input order, then the wall time, as the seed's script does; `--json` prints one document.
- * Exit codes: 0 ok, 1 some task failed (each named on stderr), 2 bad usage, 130 interrupted.
+ * in input order, then the wall time, as the seed's script does; `--json` prints one document
+ * instead, `--json-out <file>` writes it to a file (see json-flags.ts).
+ * Exit codes: 0 ok, 1 some task failed (each named on stderr), 2 bad usage, 130 / 143 stopped by
+ * SIGINT / SIGTERM.
  *
  * The timed part spans creating the executor to its shutdown (the seed times its whole
  * `with Executor() as e:` block), and excludes starting the endpoint and loading the files.
@@ -13,6 +15,7 @@ import { EXECUTOR_KINDS, createExecutor } from "concur";
 import type { Future } from "concur";
 import type { Executor, ExecutorKind } from "concur";
 import { isTempFileFor } from "../../letters/atomic-write.js";
+import { makeDir } from "../../letters/make-dir.js";
 import { DEFAULT_SEED } from "../../letters/data.js";
 import { startEndpoint, type RunningEndpoint } from "../../letters/endpoint.js";
 import {
@@ -24,15 +27,17 @@ import {
 } from "../../letters/index.js";
 import { DEFAULT_LATENCY, formatLatency, parseLatency } from "../../letters/latency.js";
 import { DEFAULT_MULTIPLIER } from "../../letters/process.js";
+import { printable, safeJson } from "../../letters/printable.js";
+import { JSON_HELP, addJsonOptions, jsonTarget, writeJsonFile, type JsonFlags } from "../json-flags.js";
+import { SIGNALS_HELP, STOP_WAIT_MS, aborted, onInterrupt, settlesWithin } from "../interrupt.js";
 import { UsageError, exitCodes, parseChoice, parseInteger, parsePositiveInt, specOrUsage } from "../usage.js";
 
 const DEFAULT_DIR = "concur-letters";
 
-interface CommonFlags {
+interface CommonFlags extends JsonFlags {
   executor?: string;
   workers?: string;
   letters: string;
-  json?: boolean;
 }
 interface IoFlags extends CommonFlags {
   endpoint?: string;
@@ -50,7 +55,11 @@ interface CpuFlags extends CommonFlags {
 export function register(program: Command): void {
   const run = program
     .command("run")
-    .description("Run one of the seed's tasks once under an executor and time it.");
+    .description("Run one of the seed's tasks once under an executor and time it.")
+    .addHelpText(
+      "after",
+      `\nExit codes: 0 ok, 1 a task failed, 2 bad usage, 130/143 interrupted.${SIGNALS_HELP}`,
+    );
   common(
     run
       .command("io")
@@ -85,11 +94,12 @@ export function register(program: Command): void {
 }
 
 function common(command: Command): Command {
-  return command
+  command
     .option("--executor <kind>", `${EXECUTOR_KINDS.join(", ")} (default: async for io, thread for cpu)`)
     .option("--workers <n>", "workers of a pool, or concurrency of async (default: the executor's)")
     .option("--letters <letters>", "which letters, e.g. abc", LETTERS)
-    .option("--json", "print one JSON document instead of text");
+    .addHelpText("after", JSON_HELP);
+  return addJsonOptions(command, "the results");
 }
 
 async function runIo(flags: IoFlags): Promise<number> {
@@ -101,18 +111,19 @@ async function runIo(flags: IoFlags): Promise<number> {
   const seed = parseInteger("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
   const timeoutMs = parsePositiveInt("--timeout", flags.timeout);
   const retries = parseInteger("--retries", flags.retries, 0, 100);
-  const outDir = resolve(flags.out);
+  const json = jsonTarget("run", flags);
+  const outDir = await prepareOutDir(flags.out);
 
   let endpoint: RunningEndpoint | undefined;
   try {
     if (template === undefined) endpoint = await startEndpoint({ latency, seed });
     const options = { endpoint: template ?? endpoint!.searchTemplate, outDir, timeoutMs, retries };
-    const run = await execute(kind, workers, letters, { json: flags.json }, (pool, letter) =>
+    const run = await execute(kind, workers, letters, { json: json === "-" }, (pool, letter) =>
       pool.submit("downloadAndWrite", letter, options),
     );
     // A worker killed mid-write leaves its temp file behind (never a partial {letter}.txt).
-    if (run.interrupted) await sweepTempFiles(outDir, letters);
-    return report(run, flags.json, {
+    if (run.interruptCode !== undefined) await sweepTempFiles(outDir, letters);
+    return await report(run, json, {
       task: "io",
       executor: kind,
       workers: workers ?? null,
@@ -129,18 +140,20 @@ async function runCpu(flags: CpuFlags): Promise<number> {
   const workers = flags.workers === undefined ? undefined : parsePositiveInt("--workers", flags.workers);
   const letters = parseLetters(flags.letters);
   const multiplier = parseInteger("--multiplier", flags.multiplier, 0, 10_000);
+  const json = jsonTarget("run", flags);
+  if (flags.in.trim() === "") throw new UsageError("--in must name a folder, got an empty string");
   const inDir = resolve(flags.in);
   let records: CompanyRecord[];
   try {
     records = await loadLetters(inDir, letters);
   } catch (error) {
-    process.stderr.write(`concur run cpu: ${(error as Error).message}\n`);
+    process.stderr.write(`concur run cpu: ${printable((error as Error).message)}\n`);
     return exitCodes.failure;
   }
-  const run = await execute(kind, workers, records, { json: flags.json }, (pool, record) =>
+  const run = await execute(kind, workers, records, { json: json === "-" }, (pool, record) =>
     pool.submit("processLetter", record, multiplier),
   );
-  return report(run, flags.json, {
+  return report(run, json, {
     task: "cpu",
     executor: kind,
     workers: workers ?? null,
@@ -157,13 +170,14 @@ interface Run<I, T> {
   inputs: readonly I[];
   outcomes: Outcome<T>[];
   wallMs: number;
-  interrupted: boolean;
+  /** The exit code of the signal that interrupted the run (130, 143), or undefined. */
+  interruptCode: number | undefined;
 }
 
 /**
  * Submits every input, prints results in input order as they become available (text mode), and
- * handles Ctrl-C: running tasks are cancelled (thread and process workers are stopped), finished
- * results are kept, and the run reports itself interrupted.
+ * handles Ctrl-C (see interrupt.ts): running tasks are cancelled (thread and process workers are
+ * stopped), finished results are kept, and the run reports itself interrupted.
  */
 async function execute<I, T>(
   kind: ExecutorKind,
@@ -173,26 +187,23 @@ async function execute<I, T>(
   submit: (pool: Executor<LettersTasks>, input: I) => Future<T>,
 ): Promise<Run<I, T>> {
   const futures: Future<T>[] = [];
-  let interrupted = false;
   let pool: Executor<LettersTasks> | undefined;
-  const onSignal = () => {
-    if (interrupted) process.exit(exitCodes.interrupted); // a second Ctrl-C: stop now
-    interrupted = true;
-    process.stderr.write("\nconcur run: interrupted, stopping the tasks (Ctrl-C again to force)\n");
+  const interrupt = onInterrupt("run", "stopping the tasks");
+  const interrupted = aborted(interrupt.signal).then(() => {
     for (const future of futures) future.cancel("interrupted");
-    void pool?.shutdown({ wait: false, cancelFutures: true });
-  };
+    pool?.shutdown({ wait: false, cancelFutures: true }).catch(() => undefined);
+    return undefined;
+  });
   // If the event loop empties while a future or the shutdown is still pending (an executor bug:
   // nothing left that could ever settle it), Node would exit silently with code 0. Say so, and fail.
   const onStall = () => {
     process.stderr.write("concur run: the executor stopped with tasks or its shutdown still pending\n");
-    process.exitCode = exitCodes.failure;
+    process.exitCode = interrupt.exitCode() ?? exitCodes.failure;
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
   process.on("beforeExit", onStall);
   const outcomes: Outcome<T>[] = [];
   const start = performance.now();
+  let stopped = true;
   try {
     pool = createExecutor<LettersTasks>(kind, lettersTasksUrl, workers === undefined ? {} : { workers });
     // Each future's outcome is captured when it settles, so that an error that happens after
@@ -203,23 +214,33 @@ async function execute<I, T>(
     for (const input of inputs) {
       const future = submit(pool, input);
       futures.push(future);
-      settled.push(capture(future, () => interrupted));
+      settled.push(capture(future, () => interrupt.signal.aborted));
     }
     for (let i = 0; i < settled.length; i++) {
-      const outcome = await settled[i]!;
+      // After a signal, stop waiting: a future the executor failed to settle on cancel (a task in
+      // flight on a worker that was being stopped) would otherwise turn Ctrl-C into a hang or an
+      // exit 1 for a "stall". An interrupt is an interrupt, whatever was in flight.
+      const outcome = await Promise.race([settled[i]!, interrupted]);
+      if (outcome === undefined) break;
       outcomes.push(outcome);
-      if (!mode.json && outcome.ok) process.stdout.write(`${String(outcome.value)}\n`);
+      if (!mode.json && outcome.ok) process.stdout.write(`${printable(String(outcome.value))}\n`);
     }
-    await pool.shutdown({ wait: true, cancelFutures: interrupted });
+    await Promise.race([pool.shutdown({ wait: true }), interrupted]);
   } finally {
-    await pool?.shutdown({ wait: true, cancelFutures: true });
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    // Bounded: after a signal, a shutdown that never settles must not keep the report from
+    // being printed (the hard exit of interrupt.ts ends the process if its workers linger).
+    if (pool) stopped = await settlesWithin(pool.shutdown({ wait: true, cancelFutures: true }), STOP_WAIT_MS);
     process.off("beforeExit", onStall);
+    interrupt.dispose();
+  }
+  if (!stopped) {
+    process.stderr.write(
+      `concur run: the executor did not stop within ${STOP_WAIT_MS / 1000} s; reporting anyway\n`,
+    );
   }
   const wallMs = performance.now() - start;
   while (outcomes.length < inputs.length) outcomes.push({ ok: false, error: undefined, cancelled: true });
-  return { inputs, outcomes, wallMs, interrupted };
+  return { inputs, outcomes, wallMs, interruptCode: interrupt.exitCode() };
 }
 
 function capture<T>(future: Future<T>, interrupted: () => boolean): Promise<Outcome<T>> {
@@ -229,8 +250,15 @@ function capture<T>(future: Future<T>, interrupted: () => boolean): Promise<Outc
   );
 }
 
-/** Prints the wall time (text) or the JSON document, names failures on stderr, picks the exit code. */
-function report<I, T>(run: Run<I, T>, json: boolean | undefined, context: Record<string, unknown>): number {
+/**
+ * Prints the wall time (text) and/or writes the JSON document (`json`: "-" for stdout, or a file),
+ * names failures on stderr, picks the exit code.
+ */
+async function report<I, T>(
+  run: Run<I, T>,
+  json: string | undefined,
+  context: Record<string, unknown>,
+): Promise<number> {
   const failed = run.outcomes.filter((o) => !o.ok && !o.cancelled).length;
   const cancelled = run.outcomes.filter((o) => !o.ok && o.cancelled).length;
   run.outcomes.forEach((outcome, i) => {
@@ -239,7 +267,7 @@ function report<I, T>(run: Run<I, T>, json: boolean | undefined, context: Record
     }
   });
   const seconds = (run.wallMs / 1000).toFixed(3);
-  if (json) {
+  if (json !== undefined) {
     const results = run.outcomes.map((outcome, i) => ({
       input: run.inputs[i],
       ...(outcome.ok
@@ -252,32 +280,36 @@ function report<I, T>(run: Run<I, T>, json: boolean | undefined, context: Record
       completed: run.outcomes.length - failed - cancelled,
       failed,
       cancelled,
-      interrupted: run.interrupted,
+      interrupted: run.interruptCode !== undefined,
       results,
     };
-    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
-  } else if (run.interrupted) {
+    if (json === "-") process.stdout.write(`${safeJson(doc)}\n`);
+    else process.stderr.write(`concur run: wrote ${printable(await writeJsonFile(json, doc))}\n`);
+  }
+  // With --json, stdout holds the JSON document only.
+  if (json !== "-" && run.interruptCode !== undefined) {
     const done = run.outcomes.filter((o) => o.ok).length;
     process.stderr.write(
       `concur run: interrupted after ${seconds} s: ${done} of ${run.inputs.length} finished\n`,
     );
-  } else {
+  } else if (json !== "-") {
     process.stdout.write(`Wall time: ${seconds} s\n`);
   }
-  if (run.interrupted) return exitCodes.interrupted;
+  if (run.interruptCode !== undefined) return run.interruptCode;
   return failed > 0 ? exitCodes.failure : exitCodes.ok;
 }
 
 function label(input: unknown): string {
   if (typeof input === "string") return `letter "${input}"`;
   const record = input as CompanyRecord;
-  return `record ${String(record.id)} (${JSON.stringify(record.name)})`;
+  return `record ${String(record.id)} (${printable(JSON.stringify(record.name))})`;
 }
 
+/** An error for stderr: remote text (a server's body, a URL) escaped. */
 function errorText(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
+  if (!(error instanceof Error)) return printable(String(error));
   const code = (error as { code?: unknown }).code;
-  return typeof code === "string" ? `${code}: ${error.message}` : error.message;
+  return printable(typeof code === "string" ? `${code}: ${error.message}` : error.message);
 }
 
 function errorJson(error: unknown): Record<string, unknown> {
@@ -315,6 +347,22 @@ function parseEndpoint(value: string): string {
     throw new UsageError(`--endpoint must be an http(s) URL, got "${value}"`);
   }
   return template;
+}
+
+/**
+ * Resolves and creates the `--out` folder before any work starts: an empty value, a file in the
+ * way, or a folder the file system refuses (such as /proc/x, where Node's recursive mkdir would
+ * spin forever) is bad usage, said at once.
+ */
+async function prepareOutDir(value: string): Promise<string> {
+  if (value.trim() === "") throw new UsageError("--out must name a folder, got an empty string");
+  const dir = resolve(value);
+  try {
+    await makeDir(dir);
+  } catch (error) {
+    throw new UsageError(`--out: cannot create the folder ${dir}: ${(error as Error).message}`);
+  }
+  return dir;
 }
 
 async function sweepTempFiles(dir: string, letters: readonly string[]): Promise<void> {

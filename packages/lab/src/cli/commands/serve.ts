@@ -1,12 +1,15 @@
 /**
  * `concur serve`: runs the company-search endpoint in the foreground until Ctrl-C (or SIGTERM),
- * then closes it cleanly (keep-alive and hung connections included) and exits 0.
+ * then closes it cleanly (keep-alive and hung connections included) and exits 130 (143 after
+ * SIGTERM), as every command does after a signal.
  */
 import type { Command } from "commander";
 import { DEFAULT_RECORDS_PER_LETTER, DEFAULT_SEED } from "../../letters/data.js";
 import { startEndpoint } from "../../letters/endpoint.js";
 import { describeFaults, parseFaults } from "../../letters/faults.js";
 import { describeLatency, formatLatency, parseLatency, DEFAULT_LATENCY } from "../../letters/latency.js";
+import { printable } from "../../letters/printable.js";
+import { SIGNALS_HELP, aborted, onInterrupt } from "../interrupt.js";
 import { UsageError, exitCodes, parseInteger, specOrUsage } from "../usage.js";
 
 interface ServeFlags {
@@ -43,7 +46,8 @@ export function register(program: Command): void {
     .addHelpText(
       "after",
       "\nRoutes: GET /api/company/search/?q=<query> (JSON list of {id, name, url}), GET /healthz.\n" +
-        "Faults: a status 400-599, hang, stall, truncate, invalid-json; clauses rate=, kinds=, schedule=, q=<query>:, retry-after=.",
+        "Faults: a status 400-599, hang, stall, truncate, invalid-json; clauses rate=, kinds=, schedule=, q=<query>:, retry-after=.\n" +
+        SIGNALS_HELP,
     )
     .action(async (flags: ServeFlags) => {
       process.exitCode = await serve(flags);
@@ -65,12 +69,12 @@ async function serve(flags: ServeFlags): Promise<number> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === "EADDRINUSE" ? `port ${port} is already in use` : (error as Error).message;
-    process.stderr.write(`concur serve: cannot listen on ${host}:${port}: ${why}\n`);
+    process.stderr.write(`concur serve: cannot listen on ${printable(`${host}:${port}: ${why}`)}\n`);
     return exitCodes.failure;
   }
   if (!isLoopback(host)) {
     process.stderr.write(
-      `concur serve: warning: bound to ${host}, not loopback: anyone who can reach this machine can query it\n`,
+      `concur serve: warning: bound to ${printable(host)}, not loopback: anyone who can reach this machine can query it\n`,
     );
   }
   process.stdout.write(
@@ -80,18 +84,16 @@ async function serve(flags: ServeFlags): Promise<number> {
       "Press Ctrl-C to stop.\n",
   );
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const stop = (name: NodeJS.Signals) => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve(name);
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
-  process.stderr.write(`concur serve: ${signal}, closing (${endpoint.requests()} requests served)\n`);
+  const interrupt = onInterrupt("serve", "closing");
+  await aborted(interrupt.signal);
+  process.stderr.write(
+    `concur serve: ${String(interrupt.signal.reason)}, closing (${endpoint.requests()} requests served)\n`,
+  );
   await endpoint.close();
-  return exitCodes.ok;
+  interrupt.dispose();
+  // Stopping is what a signal asks of a server, but it is still an exit by signal: 130 or 143,
+  // as for every other command (a supervisor tells it from a crash by that code).
+  return interrupt.exitCode() ?? exitCodes.interrupted;
 }
 
 /** True for hosts that only this machine can reach. */

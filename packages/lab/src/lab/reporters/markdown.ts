@@ -3,6 +3,7 @@
  * (GitHub-flavoured tables). Text from the report is escaped so it cannot break a table or
  * smuggle in HTML.
  */
+import { printable } from "../../letters/printable.js";
 import type { BenchReport, BenchTaskId } from "../report.js";
 import {
   configFacts,
@@ -15,10 +16,12 @@ import {
   unitBasis,
 } from "./format.js";
 
-/** Text for Markdown prose: no raw HTML tags, and no line breaks inside a list item. */
+/**
+ * Text for Markdown prose: no raw HTML tags, no line breaks inside a list item, and no other
+ * control character (`--markdown -` goes to a terminal).
+ */
 export function escapeMarkdownText(text: string): string {
-  return text
-    .replace(/\r?\n|\r/g, " ")
+  return printable(text.replace(/\r?\n|\r/g, " "))
     .replace(/&(?=[#\w]+;)/g, "&amp;")
     .replace(/<(?=[A-Za-z/!?])/g, "&lt;");
 }

@@ -5,6 +5,7 @@
  */
 import Table from "cli-table3";
 import pc from "picocolors";
+import { printableValues } from "../../letters/printable.js";
 import type { BenchReport, BenchRuntime, BenchTaskId, CellResult, Comparison } from "../report.js";
 import { cellLabel, formatSpeedup } from "../verdict.js";
 
@@ -143,7 +144,10 @@ function taskHeading(report: BenchReport, task: BenchTaskId): string {
 }
 
 /** Renders a report for a terminal. */
-export function renderTerminal(report: BenchReport, options: TerminalOptions = {}): string {
+export function renderTerminal(raw: BenchReport, options: TerminalOptions = {}): string {
+  // Every string of a report can be outside text (a task's error message, a saved report from
+  // anyone): escaped once here, before our own colours are added.
+  const report = printableValues(raw);
   const colors = pc.createColors(options.color ?? pc.isColorSupported);
   const width = options.barWidth ?? 32;
   const out: string[] = [];
