@@ -32,7 +32,16 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--test", "--test-concurrency=2", "--test-reporter=spec", ...files],
+  [
+    "--import",
+    "tsx",
+    "--test",
+    "--test-concurrency=2",
+    // A hung test fails in bounded time, with its name, instead of holding CI until its deadline.
+    "--test-timeout=300000",
+    "--test-reporter=spec",
+    ...files,
+  ],
   { stdio: "inherit", env: { ...process.env, CONCUR_TEST: "1" } },
 );
 process.exit(result.status ?? 1);
