@@ -66,9 +66,15 @@ for (const kind of ["thread", "process"] as const) {
 
     test("an uncaught error outside any task fails the task running then, with the error as cause", () =>
       withPool(kind, async (pool) => {
-        assert.equal(await pool.submit("throwLater", 50), "scheduled");
+        // Warm first, so the two tasks below go in one batch: the sleep is running (the worker
+        // records its start) when the error fires, however slow the machine. Apart, the error
+        // could fire before the sleep started, and then no task is to blame.
+        assert.equal(await pool.submit("ok", 0), 0);
+        const scheduled = pool.submit("throwLater", 50);
+        const running = pool.submit("sleep", 5_000);
+        assert.equal(await scheduled, "scheduled");
         await assert.rejects(
-          pool.submit("sleep", 5_000),
+          running,
           crashed((error) =>
             assert.match(String((error.cause as Error)?.message), /uncaught outside a task/),
           ),
@@ -78,9 +84,12 @@ for (const kind of ["thread", "process"] as const) {
 
     test("an unhandled rejection kills the worker like an uncaught error", () =>
       withPool(kind, async (pool) => {
-        assert.equal(await pool.submit("rejectLater", 50), "scheduled");
+        assert.equal(await pool.submit("ok", 0), 0);
+        const scheduled = pool.submit("rejectLater", 50);
+        const running = pool.submit("sleep", 5_000);
+        assert.equal(await scheduled, "scheduled");
         await assert.rejects(
-          pool.submit("sleep", 5_000),
+          running,
           crashed(() => undefined),
         );
         assert.equal(await pool.submit("ok", 4), 4);
