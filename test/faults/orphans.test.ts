@@ -37,7 +37,7 @@ for (const guard of ["the default guard", "the watchdog thread"] as const) {
       ),
     ];
     try {
-      await until(() => workers().length === 2, "both workers run a task", 30_000);
+      await until(() => workers().length === 2, "both workers run a task", 120_000);
       parent.kill("SIGKILL");
       await new Promise((resolve) => parent.on("exit", resolve));
       // 20 s: far more than the documented bound, far less than the 30 s task the worker is in.
