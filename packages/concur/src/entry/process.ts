@@ -1,7 +1,8 @@
 /**
  * Entry point of a child process (main side: src/runtime/process-handle.ts). Messages travel
  * over the IPC channel with `serialization: "advanced"` (structured clone), both ways.
- * argv: the task module's URL, then the file descriptor of the running slot (if any).
+ * argv: the task module's URL, the file descriptor of the running slot (or ""), and "pdeathsig"
+ * when the kernel kills this process with its parent.
  */
 import { writeSync } from "node:fs";
 import { watchParent } from "./orphan-watch.js";
@@ -36,7 +37,10 @@ function exit(code: number): void {
 
 // The running slot is a file the parent opened (and unlinked) for this worker: a write is a
 // positioned write of 8 bytes, which survives any death of this process.
-const slotFd = Number(process.argv[3]);
+const slotFd = process.argv[3] ? Number(process.argv[3]) : NaN;
+// Started under a parent-death signal (src/runtime/process-handle.ts): the kernel ends this
+// process with its parent, so no watchdog thread is needed.
+const kernelGuard = process.argv[4] === "pdeathsig";
 const slotBytes = new Float64Array(1);
 const slot: SlotStore | undefined = Number.isInteger(slotFd)
   ? {
@@ -58,7 +62,7 @@ const runtime = new WorkerRuntime({
       throw error;
     }
     // Ready: start watching the parent now, off the start-up path (the thread boots meanwhile).
-    if (message.t === "ready") setImmediate(() => (parentGone = watchParent(parent)));
+    if (message.t === "ready" && !kernelGuard) setImmediate(() => (parentGone = watchParent(parent)));
   },
   exit,
   ...(slot && { slot }),

@@ -18,9 +18,9 @@ import { collectTransfer, submitStack, toRunTask } from "./pool-worker.js";
 export function sendBatch(
   handle: WorkerHandle,
   records: readonly TaskRecord[],
-  exact: WeakSet<TaskRecord>,
+  exact: WeakSet<TaskRecord> | undefined,
 ): Array<[TaskRecord, NotSerializableError]> {
-  const tasks = records.map((record) => toRunTask(record, exact.has(record)));
+  const tasks = records.map((record) => toRunTask(record, exact?.has(record) === true));
   try {
     handle.send({ t: "run", tasks }, collectTransfer(records));
     return [];

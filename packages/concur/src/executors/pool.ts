@@ -35,7 +35,7 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
   readonly #queue: TaskQueue;
   readonly #workers: WorkerSet;
   /** Tasks that may have been running when a worker died unsure of it: recorded exactly next time. */
-  readonly #suspects = new WeakSet<TaskRecord>();
+  #suspects: WeakSet<TaskRecord> | undefined;
   #dispatchScheduled = false;
   /** Moving average of one input's run time, milliseconds (undefined until a result arrives). */
   #avgRunMs: number | undefined;
@@ -260,7 +260,9 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
     if (running ? running.state !== "done" : records.some((record) => record.state !== "done"))
       this.statsRecorder.workersCrashed++;
     if (running) this.rejectTask(running, crashError(running, exit, worker.fatal));
-    for (const record of suspects) this.#suspects.add(record);
+    // Made on the first crash that leaves suspects: until then, sending pays no lookup.
+    if (suspects.length > 0) this.#suspects ??= new WeakSet();
+    for (const record of suspects) this.#suspects!.add(record);
     this.#queue.requeue(requeue);
   }
 

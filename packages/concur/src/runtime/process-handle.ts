@@ -1,4 +1,5 @@
-import { fork, type ChildProcess } from "node:child_process";
+import { fork, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { MainMessage } from "../protocol/messages.js";
 import { entryUrl, receiveFrom, type HandleEvents, type WorkerHandle } from "./handle.js";
@@ -22,10 +23,17 @@ export class ProcessHandle implements WorkerHandle {
   constructor(options: ProcessHandleOptions, events: HandleEvents) {
     // The running slot is the child's fd 4 (after stdin, stdout, stderr and the IPC channel).
     const slot = this.#slot;
+    const guard = parentDeathGuard();
+    const args = [options.moduleUrl, slot ? "4" : "", guard ? "pdeathsig" : ""];
     try {
-      this.#child = fork(fileURLToPath(entryUrl("process")), [options.moduleUrl, ...(slot ? ["4"] : [])], {
+      this.#child = fork(fileURLToPath(entryUrl("process")), args, {
         // Inherit this process's loaders (tsx) and flags, then the pool's own.
-        execArgv: [...inheritableExecArgv(process.execArgv), ...(options.execArgv ?? [])],
+        execArgv: [
+          ...(guard ? [...guard, "--", process.execPath] : []),
+          ...inheritableExecArgv(process.execArgv),
+          ...(options.execArgv ?? []),
+        ],
+        ...(guard && { execPath: SETPRIV }),
         env: options.env ?? process.env,
         serialization: "advanced",
         stdio: ["ignore", "inherit", "inherit", "ipc", ...(slot ? [slot.fd] : [])],
@@ -107,4 +115,24 @@ export function inheritableExecArgv(execArgv: readonly string[]): string[] {
     else if (rule[1]) i++; // skip its value too
   }
   return kept;
+}
+
+const SETPRIV = "/usr/bin/setpriv";
+let guardArgs: string[] | null | undefined;
+
+/**
+ * Linux's parent-death signal, through util-linux's `setpriv --pdeathsig` (which then execs
+ * node in place: same pid, same fds and environment): the kernel SIGKILLs the worker the moment
+ * this process dies, even in the middle of a synchronous task, at no cost while it lives. Checked
+ * once; without it (another OS, no setpriv, CONCUR_NO_PDEATHSIG set) the worker runs a watchdog
+ * thread instead (src/entry/orphan-watch.ts), which costs ~80 ms of CPU per worker start here.
+ */
+function parentDeathGuard(): string[] | null {
+  if (guardArgs !== undefined) return guardArgs;
+  guardArgs = null;
+  if (process.platform !== "linux" || process.env.CONCUR_NO_PDEATHSIG || !existsSync(SETPRIV)) return null;
+  const args = ["--pdeathsig", "KILL"];
+  const probe = spawnSync(SETPRIV, [...args, "--", "true"], { stdio: "ignore", timeout: 5000 });
+  if (probe.status === 0) guardArgs = args;
+  return guardArgs;
 }
