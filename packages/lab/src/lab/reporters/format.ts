@@ -4,6 +4,7 @@
  * number formats. Pure functions of the BenchReport.
  */
 import type { BenchExecutor, BenchReport, BenchTaskId, CellResult, Comparison } from "../report.js";
+import { significanceText, tooFewRuns } from "../wording.js";
 
 const EXECUTOR_ORDER: Record<BenchExecutor, number> = { sequential: 0, async: 1, thread: 2, process: 3 };
 
@@ -217,15 +218,12 @@ export interface ResultRow {
   startup: string;
 }
 
-/** "3.40× [3.35–3.49]"; an unbounded interval ends in ∞. */
+/** "3.40× [3.35–3.49]"; without an interval (too few runs) the ratio alone. */
 export function formatSpeedupWithCi(cmp: Comparison): string {
-  const high = cmp.speedupCi95.high === null ? "∞" : formatNumber(cmp.speedupCi95.high);
-  return `${formatSpeedup(cmp.speedup)} [${formatNumber(cmp.speedupCi95.low)}–${high}]`;
-}
-
-function significance(cmp: Comparison): string {
-  if (!cmp.significant) return "no (intervals overlap)";
-  return cmp.speedup < 1 ? "yes (slower)" : "yes";
+  const ci = cmp.speedupCi95;
+  return ci
+    ? `${formatSpeedup(cmp.speedup)} [${formatNumber(ci.low)}–${formatNumber(ci.high)}]`
+    : formatSpeedup(cmp.speedup);
 }
 
 /** The cell's median per unit of work: per million iterations when the task compares so. */
@@ -250,10 +248,10 @@ export function resultRows(report: BenchReport, task: BenchTaskId): ResultRow[] 
       workers: String(cell.workers),
       runs: String(s?.n ?? cell.samplesMs.length),
       median: s ? formatMs(s.median) : failed,
-      ci: s ? `${formatNumber(s.ci95.low)}–${formatNumber(s.ci95.high)} ms` : "—",
+      ci: !s ? "—" : s.ci95 ? `${formatNumber(s.ci95.low)}–${formatNumber(s.ci95.high)} ms` : tooFewRuns(s.n),
       perUnit: perUnitText(cell, basis),
       speedup,
-      significant: cmp ? significance(cmp) : "—",
+      significant: cmp ? significanceText(cmp) : "—",
       startup: cell.startupStats && cell.startupStats.median > 0 ? formatMs(cell.startupStats.median) : "—",
     };
   });

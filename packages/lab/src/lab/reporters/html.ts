@@ -17,6 +17,7 @@ import {
   unitBasis,
 } from "./format.js";
 import { BOOTSTRAP, STYLE } from "./html-style.js";
+import { methodsLegend, starredCells } from "../wording.js";
 
 /**
  * Vega compiles expressions with `new Function` ('unsafe-eval'); vega-embed adds a <style>; exports
@@ -44,7 +45,7 @@ function facts(pairs: [string, string][]): string {
 }
 
 function resultsTable(report: BenchReport, task: BenchTaskId): string {
-  const winner = report.verdicts.find((v) => v.task === task)?.winnerCellId ?? null;
+  const starred = starredCells(report, task);
   const basis = unitBasis(report, task);
   const head = [
     "executor",
@@ -60,7 +61,7 @@ function resultsTable(report: BenchReport, task: BenchTaskId): string {
   const rows = resultRows(report, task).map((row) => {
     const classes = [
       row.cell.runtime === "python" ? "python" : "",
-      row.cell.id === winner ? "winner" : "",
+      starred.has(row.cell.id) ? "winner" : "",
       row.cell.status === "failed" ? "failed" : "",
     ].filter(Boolean);
     const cells = [
@@ -151,7 +152,7 @@ export function renderHtml(report: BenchReport): string {
     ),
     `<section><h2>Results</h2>${reportTasks(report)
       .map((task) => resultsTable(report, task))
-      .join("\n")}</section>`,
+      .join("\n")}<p class="note methods">${h(methodsLegend(report.statistics))}</p></section>`,
     `<section class="context"><div><h2>Machine</h2>${facts(machineFacts(report))}</div>`,
     `<div><h2>Configuration</h2>${facts(configFacts(report))}</div></section>`,
     `<footer>Schema ${h(report.schema)} v${h(String(report.version))}. ` +
