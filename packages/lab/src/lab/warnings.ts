@@ -77,7 +77,9 @@ export function collectWarnings(input: WarningInput): string[] {
       `Load average rose to ${endLoad.toFixed(2)} by the end, over twice the ${cores} cores (more than this run's own workers explain): timings may be inflated.`,
     );
   }
-  if (machine.startupEnv?.length) {
+  // Only process workers pay for these at start: without process rows the warning is noise.
+  const processRows = cells.some((c) => c.executor === "process" && c.runtime === "node");
+  if (machine.startupEnv?.length && processRows) {
     const names = machine.startupEnv.join(" and ");
     const [verb, it] = machine.startupEnv.length === 1 ? ["is", "it"] : ["are", "them"];
     out.push(

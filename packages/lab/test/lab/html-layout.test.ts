@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { BenchReport } from "../../src/lab/report.js";
 import { chartMarkup, renderInBrowser } from "./browser.js";
-import { defaultLikeReport, quickLikeReport } from "./report-shapes.js";
+import { defaultLikeReport, quickLikeReport, userModuleReport } from "./report-shapes.js";
 
 /** Width of a time-chart panel, px (charts.ts). */
 const PANEL_WIDTH = 760;
@@ -17,18 +17,20 @@ interface Label {
   text: string;
 }
 
-/** The horizontal axes' labels, one list per axis (vertical axes' labels are end-anchored). */
+/**
+ * The horizontal axes' labels, one list per axis. A vertical axis's labels sit left of the plot
+ * (negative x); the end labels of a horizontal one are flushed (anchored start/end), so every
+ * anchor counts.
+ */
 function xAxisLabels(svg: string): Label[][] {
   const groups = [...svg.matchAll(/<g class="mark-text role-axis-label"[^>]*>([\s\S]*?)<\/g>/g)];
   return groups
     .map((g) =>
       [
-        ...g[1]!.matchAll(
-          /<text text-anchor="middle" transform="translate\(([-\d.e]+),[-\d.e]+\)"[^>]*>([^<]*)<\/text>/g,
-        ),
+        ...g[1]!.matchAll(/<text [^>]*transform="translate\(([-\d.e]+),[-\d.e]+\)"[^>]*>([^<]*)<\/text>/g),
       ].map((m) => ({ x: Number(m[1]), text: m[2]!.trim() })),
     )
-    .filter((labels) => labels.length > 0);
+    .filter((labels) => labels.length > 0 && labels.every((l) => l.x >= 0));
 }
 
 /** x positions of the dots, one list per panel. */
@@ -95,3 +97,15 @@ test(
     assertReadable(report, chartMarkup(dom, "chart-time"), "quick");
   },
 );
+
+test("charts of a user's module: ticks labelled and apart, dots spread", { timeout: 120_000 }, async () => {
+  const report = userModuleReport();
+  const dom = await renderInBrowser(report);
+  assertReadable(report, chartMarkup(dom, "chart-time"), "user module");
+  for (const [i, labels] of xAxisLabels(chartMarkup(dom, "chart-speedup")).entries()) {
+    assert.ok(
+      labels.filter((l) => l.text).length >= 2,
+      `speedup chart, panel ${i}: ${JSON.stringify(labels)}`,
+    );
+  }
+});

@@ -55,3 +55,18 @@ export function quickLikeReport(): BenchReport {
 }
 
 export { around };
+
+/** A user's own module: one task, no Python, 40 inputs, sequential/async/thread ×1,2. */
+export function userModuleReport(): BenchReport {
+  const task = "user:resize" as const;
+  const r = report([
+    cell(task, "sequential", 1, skewed(33, 10)),
+    cell(task, "async", 40, skewed(31, 10)),
+    cell(task, "thread", 1, skewed(36, 10)),
+    cell(task, "thread", 2, skewed(19, 10)),
+    cell(task, "process", 2, skewed(24, 10)),
+  ]);
+  r.config.module = { path: "/home/me/tasks.js", task: "resize", inputs: 40 };
+  r.config.python = { enabled: false };
+  return r;
+}

@@ -182,6 +182,8 @@ function pythonText(py: BenchReport["config"]["python"]): string {
 export function configFacts(report: BenchReport): [string, string][] {
   const c = report.config;
   const e = c.endpoint;
+  // Only the settings the run used: a user's module has no records, endpoint, seed or Python rows.
+  const seedTasks = c.tasks.filter((t) => t === "io" || t === "cpu");
   const facts: [string, string][] = [
     ["Tasks", c.tasks.join(", ")],
     ["Executors", c.executors.join(", ")],
@@ -191,15 +193,22 @@ export function configFacts(report: BenchReport): [string, string][] {
       `${c.warmupRuns} warm-up, then ${c.minRuns}–${c.maxRuns} runs and at least ${formatDuration(c.minTimeMs)}` +
         (c.quick ? " (quick)" : ""),
     ],
-    [
+  ];
+  if (seedTasks.includes("cpu")) {
+    facts.push([
       "Size",
       (c.size.factor === undefined ? "" : `factor ${c.size.factor}: `) +
-        `${c.size.records} records × multiplier ${c.size.multiplier}; Python CPU rows: ${c.size.pythonRecords} records`,
-    ],
-    ["Endpoint", `${e.embedded ? "embedded" : "external"} ${e.url}, latency ${e.latency}`],
-    ["Python rows", pythonText(c.python)],
-    ["Seed", String(c.seed)],
-  ];
+        `${c.size.records} records × multiplier ${c.size.multiplier}` +
+        (c.python.enabled ? `; Python CPU rows: ${c.size.pythonRecords} records` : ""),
+    ]);
+  }
+  if (seedTasks.length > 0) {
+    facts.push(
+      ["Endpoint", `${e.embedded ? "embedded" : "external"} ${e.url}, latency ${e.latency}`],
+      ["Python rows", pythonText(c.python)],
+      ["Seed", String(c.seed)],
+    );
+  }
   if (c.module) facts.push(["Module", `${c.module.path} → ${c.module.task} (${c.module.inputs} inputs)`]);
   return facts;
 }

@@ -144,12 +144,15 @@ export function renderHtml(report: BenchReport): string {
       "Speedup vs workers",
       "Speedup over the same runtime's sequential run (median ÷ median) with its 95% interval; the dashed line is the ideal linear speedup.",
     ),
-    chartFigure(
-      specs,
-      "chart-io-vs-cpu",
-      "IO vs CPU",
-      "Every executor and worker count on each task, on one scale: where threads, processes and async pay off, and where they do not.",
-    ),
+    // One task has no "IO vs CPU" to show; say "nothing to draw" only when nothing was measured.
+    specs["chart-io-vs-cpu"] === undefined && specs["chart-time"] !== undefined
+      ? ""
+      : chartFigure(
+          specs,
+          "chart-io-vs-cpu",
+          "IO vs CPU",
+          "Every executor and worker count on each task, on one scale: where threads, processes and async pay off, and where they do not.",
+        ),
     `<section><h2>Results</h2>${reportTasks(report)
       .map((task) => resultsTable(report, task))
       .join("\n")}<p class="note methods">${h(methodsLegend(report.statistics))}</p></section>`,
