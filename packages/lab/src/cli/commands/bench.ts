@@ -9,6 +9,7 @@ import type { Command } from "commander";
 import { parseLatency } from "../../letters/index.js";
 import { BENCH_EXECUTORS, DEFAULTS, SEED_TASKS, type BenchOptions, type SeedTask } from "../../lab/config.js";
 import { claimsStdout, writeOutputs, type OutputTargets } from "../../lab/outputs.js";
+import { PreflightError, checkTargets, checkTaskModule } from "../../lab/preflight.js";
 import { createProgress } from "../../lab/progress.js";
 import { renderTerminal } from "../../lab/reporters/terminal.js";
 import type { BenchExecutor, BenchReport } from "../../lab/report.js";
@@ -244,9 +245,21 @@ function onInterrupt(controller: AbortController): () => void {
   };
 }
 
+/** Fail early: a bad module or an unwritable report path is reported before anything runs. */
+async function preflight(options: BenchOptions, targets: OutputTargets): Promise<void> {
+  try {
+    await checkTargets(targets);
+    if (options.module) await checkTaskModule(options.module.path, options.module.task);
+  } catch (error) {
+    if (error instanceof PreflightError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 async function bench(flags: BenchFlags): Promise<number> {
   const targets = targetsOf(flags);
   const options = await benchOptions(flags);
+  await preflight(options, targets);
   const controller = new AbortController();
   const removeHandlers = onInterrupt(controller);
   const progress = createProgress(process.stderr);
