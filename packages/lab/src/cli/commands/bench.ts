@@ -11,6 +11,8 @@ import { BENCH_EXECUTORS, DEFAULTS, SEED_TASKS, type BenchOptions, type SeedTask
 import { claimsStdout, writeOutputs, type OutputTargets } from "../../lab/outputs.js";
 import { PreflightError, checkTargets, checkTaskModule } from "../../lab/preflight.js";
 import { createProgress } from "../../lab/progress.js";
+import { compareWithBaseline, parseThreshold, renderBaseline } from "../../lab/regression.js";
+import { validateReport } from "../../lab/validate.js";
 import { renderTerminal } from "../../lab/reporters/terminal.js";
 import type { BenchExecutor, BenchReport } from "../../lab/report.js";
 import { runBench } from "../../lab/runner.js";
@@ -38,6 +40,8 @@ interface BenchFlags {
   module?: string;
   task?: string;
   inputs?: string;
+  baseline?: string;
+  failIfSlower?: string;
   color: boolean;
 }
 
@@ -90,6 +94,8 @@ export function register(program: Command): void {
     .option("--module <path>", "benchmark your own task module instead of the seed's tasks")
     .option("--task <name>", "with --module: the exported function to run")
     .option("--inputs <file>", "with --module: a JSON file holding an array of inputs, one call each")
+    .option("--baseline <file>", "compare each cell with a saved --json report; exit 1 on a regression")
+    .option("--fail-if-slower <pct>", "with --baseline: the slowdown that fails, e.g. 5% (default 5%)")
     .option("--no-color", "no colours in the table")
     .addHelpText(
       "after",
@@ -260,6 +266,7 @@ async function bench(flags: BenchFlags): Promise<number> {
   const targets = targetsOf(flags);
   const options = await benchOptions(flags);
   await preflight(options, targets);
+  const baseline = await readBaseline(flags);
   const controller = new AbortController();
   const removeHandlers = onInterrupt(controller);
   const progress = createProgress(process.stderr);
@@ -279,5 +286,37 @@ async function bench(flags: BenchFlags): Promise<number> {
   const written = await writeOutputs(report, targets);
   for (const file of written) process.stderr.write(`concur bench: wrote ${file}\n`);
   if (report.interrupted) return exitCodes.interrupted;
+  if (baseline) {
+    const rows = compareWithBaseline(report, baseline.report, baseline.threshold);
+    const text = renderBaseline(rows, baseline.file, baseline.threshold);
+    (claimsStdout(targets) ? process.stderr : process.stdout).write(text);
+    if (rows.some((row) => row.change === "regression")) return exitCodes.failure;
+  }
   return report.cells.some((cell) => cell.status === "failed") ? exitCodes.failure : exitCodes.ok;
+}
+
+/** `--baseline` read and validated before the run (a bad file should not cost a benchmark). */
+async function readBaseline(
+  flags: BenchFlags,
+): Promise<{ file: string; report: BenchReport; threshold: number } | undefined> {
+  if (flags.baseline === undefined) {
+    if (flags.failIfSlower !== undefined) throw new UsageError("--fail-if-slower needs --baseline");
+    return undefined;
+  }
+  let threshold = 0.05;
+  try {
+    if (flags.failIfSlower !== undefined) threshold = parseThreshold(flags.failIfSlower);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(await readFile(flags.baseline, "utf8"));
+  } catch (error) {
+    throw new UsageError(`--baseline: cannot read ${flags.baseline}: ${(error as Error).message}`);
+  }
+  const result = await validateReport(doc);
+  if (!result.ok)
+    throw new UsageError(`--baseline: ${flags.baseline} is not a report: ${result.errors.join("; ")}`);
+  return { file: flags.baseline, report: result.report, threshold };
 }
