@@ -22,6 +22,7 @@ interface BenchFlags {
   tasks?: string;
   executors?: string;
   workers?: string;
+  runs?: string;
   minRuns?: string;
   maxRuns?: string;
   minTime?: string;
@@ -64,6 +65,7 @@ export function register(program: Command): void {
       "--workers <list>",
       "worker counts of the pools, e.g. 1,2,4 (default: io 1,2,4,8,cores; cpu 1,cores/2,cores)",
     )
+    .option("--runs <n>", "exactly n measured runs per cell (no adaptive count, no --min-time)")
     .option("--min-runs <n>", `measured runs per cell, at least (default ${n.minRuns}; quick ${q.minRuns})`)
     .option("--max-runs <n>", `measured runs per cell, at most (default ${n.maxRuns}; quick ${q.maxRuns})`)
     .option(
@@ -178,6 +180,12 @@ export async function benchOptions(flags: BenchFlags): Promise<BenchOptions> {
     throw new UsageError(`--max-runs (${options.maxRuns}) must not be below --min-runs (${options.minRuns})`);
   }
   if (flags.minTime !== undefined) options.minTimeMs = parseDurationFlag("--min-time", flags.minTime);
+  if (flags.runs !== undefined) {
+    if (flags.minRuns !== undefined || flags.maxRuns !== undefined || flags.minTime !== undefined)
+      throw new UsageError("--runs fixes the run count: not with --min-runs, --max-runs or --min-time");
+    const runs = parsePositiveInt("--runs", flags.runs);
+    Object.assign(options, { minRuns: runs, maxRuns: runs, minTimeMs: 0 });
+  }
   if (flags.warmup !== undefined) options.warmupRuns = parseNonNegativeInt("--warmup", flags.warmup);
   if (flags.quick) options.quick = true;
   if (flags.size !== undefined) {
