@@ -1,9 +1,28 @@
 /**
  * From raw samples to the report's numbers: each cell's statistics, and every cell against its
- * task's sequential baseline.
+ * task's sequential baseline (ratio of medians, its bootstrap interval, a Mann–Whitney test).
  */
-import type { CellResult, Comparison } from "./report.js";
-import { median, speedup, summarize, compare } from "./stats.js";
+import {
+  ALPHA,
+  MIN_RUNS_FOR_INTERVAL,
+  NOISE_THRESHOLD,
+  RATIO_RESAMPLES,
+  RATIO_SEED,
+  compareSamples,
+} from "./inference.js";
+import type { CellResult, Comparison, StatisticalMethods } from "./report.js";
+import { median, summarize } from "./stats.js";
+
+/** The methods every report of this version uses. */
+export const STATISTICAL_METHODS: StatisticalMethods = {
+  interval: "order-statistic-median",
+  speedupInterval: "bootstrap-ratio-of-medians",
+  bootstrap: { resamples: RATIO_RESAMPLES, seed: RATIO_SEED },
+  test: "mann-whitney",
+  alpha: ALPHA,
+  noiseThreshold: NOISE_THRESHOLD,
+  minRunsForInterval: MIN_RUNS_FOR_INTERVAL,
+};
 
 /** Fills a cell's statistics from its samples (in place) and returns it. */
 export function finalizeCell(cell: CellResult): CellResult {
@@ -27,24 +46,35 @@ export function baselineOf(cell: CellResult, cells: readonly CellResult[]): Cell
 }
 
 /**
- * Every measured non-sequential cell against its baseline: the speedup (ratio of medians), its
- * interval, and whether the two intervals are disjoint (significant).
+ * The most a pool can gain on a CPU-bound task: one core per worker, no more than the machine has.
+ * Only the seed's cpu task is known to be CPU-bound; IO and a user's task have no such ceiling.
  */
-export function compareCells(cells: readonly CellResult[]): Comparison[] {
+function ceilingOf(cell: CellResult, cores: number | undefined): number | undefined {
+  if (cores === undefined || cell.task !== "cpu") return undefined;
+  if (cell.executor === "thread" || cell.executor === "process") return Math.min(cell.workers, cores);
+  return 1; // async and sequential run on one core
+}
+
+/** Every measured non-sequential cell against its baseline; `cores` caps CPU-bound intervals. */
+export function compareCells(cells: readonly CellResult[], machine?: { cores: number }): Comparison[] {
   const out: Comparison[] = [];
   for (const cell of cells) {
     if (cell.executor === "sequential" || !cell.stats) continue;
     const baseline = baselineOf(cell, cells);
     if (!baseline?.stats) continue;
-    const s = speedup(baseline.stats, cell.stats);
+    const ceiling = ceilingOf(cell, machine?.cores);
+    const c = compareSamples(baseline.samplesMs, cell.samplesMs, ceiling === undefined ? {} : { ceiling });
     out.push({
       task: cell.task,
       runtime: cell.runtime,
       cellId: cell.id,
       baselineId: baseline.id,
-      speedup: s.ratio,
-      speedupCi95: { low: s.ci95.low, high: Number.isFinite(s.ci95.high) ? s.ci95.high : null },
-      significant: compare(baseline.stats, cell.stats).significant,
+      speedup: c.ratio,
+      speedupCi95: c.ci95,
+      pValue: c.p,
+      test: c.test,
+      change: c.change,
+      significant: c.change === "too-few-runs" ? null : c.change !== "within-noise",
     });
   }
   return out;

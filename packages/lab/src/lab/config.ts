@@ -3,6 +3,7 @@
  * and the machine. The defaults are budgeted so that `npm start` takes about a minute on 2 cores
  * and `--quick` about 15 seconds.
  */
+import { MIN_RUNS_FOR_INTERVAL } from "./inference.js";
 import type { BenchExecutor } from "./report.js";
 
 /** The seed's tasks. */
@@ -37,9 +38,9 @@ export interface BenchOptions {
   workers?: readonly number[];
   /** Unmeasured runs per cell after its start-up. @default 1 */
   warmupRuns?: number;
-  /** @default 10, so the interval is a bootstrap of the median (quick: 3) */
+  /** @default 10 (quick: 6, the fewest with an interval of the median) */
   minRuns?: number;
-  /** @default 30 (quick: 5) */
+  /** @default 30 (quick: 6) */
   maxRuns?: number;
   /** Minimum measured time per cell, milliseconds. @default 1000 (quick: 0) */
   minTimeMs?: number;
@@ -66,7 +67,7 @@ export interface BenchOptions {
   python?: boolean;
   /** Records the Python CPU rows process (pure Python is ~100× slower). @default ~1/100 of Node's, at least one per worker */
   pythonRecords?: number;
-  /** Measured runs per Python cell. @default 3 (quick: 1) */
+  /** Measured runs per Python cell. @default 6 (quick: 1, too few to judge: quick skips that cost) */
   pythonRepetitions?: number;
   /** Benchmark a user's task instead of the seed's. */
   module?: UserTaskOptions;
@@ -102,12 +103,16 @@ export const DEFAULTS = {
     minTimeMs: 1000,
     size: 0.25,
     latency: "25ms",
-    pythonRepetitions: 3,
+    // Enough for an interval and a verdict on Python's rows too (3 runs could give neither).
+    pythonRepetitions: MIN_RUNS_FOR_INTERVAL,
   },
+  // Quick runs exactly MIN_RUNS_FOR_INTERVAL runs per cell: the fewest with a distribution-free
+  // interval and a test that can reach p < 0.05 (3 runs never can: the smallest Mann–Whitney p of
+  // 3 against 3 is 0.1), and a fixed count so that repeated quick runs do the same experiment.
   quick: {
     warmupRuns: 1,
-    minRuns: 3,
-    maxRuns: 5,
+    minRuns: MIN_RUNS_FOR_INTERVAL,
+    maxRuns: MIN_RUNS_FOR_INTERVAL,
     minTimeMs: 0,
     size: 0.03,
     latency: "10ms",

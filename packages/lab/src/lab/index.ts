@@ -26,19 +26,27 @@ export {
   quantile,
   tCritical95,
   meanCi95,
-  medianCi95,
   ci95,
   outliers,
-  speedup,
-  compare,
   mulberry32,
-  BOOTSTRAP_MIN_N,
   OUTLIER_Z,
   type Interval,
-  type Speedup,
-  type ComparisonResult,
 } from "./stats.js";
-export { compareCells, finalizeCell } from "./analyze.js";
+export {
+  medianInterval,
+  mannWhitney,
+  ratioInterval,
+  compareSamples,
+  classifyChange,
+  ALPHA,
+  MIN_RUNS_FOR_INTERVAL,
+  NOISE_THRESHOLD,
+  type Change,
+  type RankTest,
+  type RankTestResult,
+  type SampleComparison,
+} from "./inference.js";
+export { STATISTICAL_METHODS, compareCells, finalizeCell } from "./analyze.js";
 export { decideVerdicts, cellLabel, formatSpeedup } from "./verdict.js";
 export { collectWarnings } from "./warnings.js";
 export { captureMachine, findPython, type PythonInfo } from "./env.js";

@@ -107,7 +107,11 @@ export async function measureTask(
         state.executor = createExecutor(state.plan.executor, workload.moduleUrl, {
           workers: state.plan.workers,
         });
-        await workload.ping(state.executor, state.plan.workers);
+        // A pool gets one call per worker, so that every worker boots; in-process executors have
+        // nothing to boot, and one call is what a user's task documents (async's "workers" is its
+        // concurrency, and 40 start-up calls of a user's task are not a start-up).
+        const pooled = state.plan.executor === "thread" || state.plan.executor === "process";
+        await workload.ping(state.executor, pooled ? state.plan.workers : 1);
         const ms = performance.now() - began;
         state.cell.startupMs.push(ms);
         options.onEvent?.({ type: "startup", cellId: state.cell.id, ms });

@@ -7,7 +7,7 @@
 /** The `schema` field of every report: what kind of document this is. */
 export const BENCH_REPORT_SCHEMA = "concur.bench-report" as const;
 /** The document's version: bumped on any incompatible change to the fields below. */
-export const BENCH_REPORT_VERSION = 1 as const;
+export const BENCH_REPORT_VERSION = 2 as const;
 
 /** Which workload a cell measures: the seed's two tasks, or a user's own task. */
 export type BenchTaskId = "io" | "cpu" | `user:${string}`;
@@ -98,8 +98,11 @@ export interface SampleStats {
   mad: number;
   min: number;
   max: number;
-  /** 95% confidence interval of the median (bootstrap) or the mean (Student t, when n is small). */
-  ci95: { low: number; high: number; method: "bootstrap-median" | "student-t-mean" };
+  /**
+   * The distribution-free 95% confidence interval of the median (order statistics), with its exact
+   * coverage; null below the runs such an interval needs (see `StatisticalMethods`).
+   */
+  ci95: { low: number; high: number; method: "order-statistic-median"; coverage: number } | null;
   /** Indexes into the samples of runs whose modified z-score exceeds 3.5. */
   outliers: number[];
   /** Relative spread: MAD ÷ median (0 when the median is 0). */
@@ -157,12 +160,33 @@ export interface Comparison {
   /** baseline median ÷ cell median; > 1 is faster. */
   speedup: number;
   /**
-   * Bounds from the two 95% intervals. `high` is null when unbounded: the cell's interval reaches
-   * 0 (a Student-t interval of very few, very spread runs).
+   * Percentile-bootstrap 95% interval of the ratio of medians (seeded), its top capped at what the
+   * machine allows for CPU-bound pools; null when either cell has too few runs for an interval.
    */
-  speedupCi95: { low: number; high: number | null };
-  /** False when the two intervals overlap: the difference may be noise. */
-  significant: boolean;
+  speedupCi95: { low: number; high: number } | null;
+  /** Two-sided p-value of the difference (see `test`). */
+  pValue: number;
+  test: "mann-whitney-exact" | "mann-whitney-normal";
+  /** What the comparison found, the source of every reporter's wording. */
+  change: "faster" | "slower" | "within-noise" | "too-few-runs";
+  /** True for a change (faster or slower), false within noise, null when too few runs to tell. */
+  significant: boolean | null;
+}
+
+/** How the report's statistics were computed, so that every reporter can say so. */
+export interface StatisticalMethods {
+  /** The interval printed beside each median. */
+  interval: "order-statistic-median";
+  /** The interval of each speedup. */
+  speedupInterval: "bootstrap-ratio-of-medians";
+  bootstrap: { resamples: number; seed: number };
+  /** The test of a difference between two cells. */
+  test: "mann-whitney";
+  alpha: number;
+  /** Changes smaller than this fraction are within noise even when detected. */
+  noiseThreshold: number;
+  /** Cells with fewer runs get no interval and no judgement of significance. */
+  minRunsForInterval: number;
 }
 
 /** The answer for one task, in one sentence and in fields. */
@@ -172,10 +196,14 @@ export interface Verdict {
   runtime?: BenchRuntime;
   winnerCellId: string | null;
   speedup: number | null;
-  /** The winner's speedup interval, when there is a winner. */
-  speedupCi95?: { low: number; high: number | null } | null;
-  /** False when the winner's lead over sequential is within noise. */
-  significant?: boolean;
+  /** The winner's speedup interval, when there is a winner and it has one. */
+  speedupCi95?: { low: number; high: number } | null;
+  /**
+   * True when the winner's lead is significant (over sequential, or when sequential wins, over the
+   * closest cell); false within noise; null when there were too few runs to tell. Reporters star
+   * the winner only when true.
+   */
+  significant?: boolean | null;
   sentence: string;
 }
 
@@ -191,6 +219,7 @@ export interface BenchReport {
   machine: MachineContext;
   cells: CellResult[];
   comparisons: Comparison[];
+  statistics: StatisticalMethods;
   verdicts: Verdict[];
   /** Hyperfine-style warnings: few runs, high spread, machine load above the core count. */
   warnings: string[];

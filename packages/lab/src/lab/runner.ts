@@ -18,7 +18,7 @@ import {
   type CompanyRecord,
   type RunningEndpoint,
 } from "../letters/index.js";
-import { compareCells, finalizeCell } from "./analyze.js";
+import { STATISTICAL_METHODS, compareCells, finalizeCell } from "./analyze.js";
 import { planCells } from "./cells.js";
 import {
   endpointTemplate,
@@ -198,7 +198,7 @@ export async function runBench(options: BenchOptions = {}, hooks: BenchHooks = {
   }
 
   for (const cell of cells) finalizeCell(cell);
-  const comparisons = compareCells(cells);
+  const comparisons = compareCells(cells, machine);
   finish();
   const interrupted = signal.aborted;
   const partial = { cells, comparisons, config, machine, interrupted };
@@ -212,6 +212,7 @@ export async function runBench(options: BenchOptions = {}, hooks: BenchHooks = {
     machine,
     cells,
     comparisons,
+    statistics: STATISTICAL_METHODS,
     verdicts: decideVerdicts(partial),
     warnings: collectWarnings(partial),
     notes: collectNotes(config, cells),

@@ -1,21 +1,13 @@
 /**
- * Statistics of samples of durations: pure functions, no I/O, deterministic (the bootstrap uses a
- * seeded PRNG), tested against values computed by hand.
+ * Descriptive statistics of samples of durations: pure functions, no I/O, tested against values
+ * computed by hand. Intervals and tests of the median live in inference.ts.
  */
 import { seededRandom } from "../letters/random.js";
+import { medianInterval, type Interval } from "./inference.js";
 import type { SampleStats } from "./report.js";
 
 /** Two-sided 95% critical value of the standard normal distribution. */
 const Z_975 = 1.959963984540054;
-
-/** Samples at least this large get a bootstrap interval of the median; smaller ones Student t. */
-export const BOOTSTRAP_MIN_N = 10;
-
-/** Resamples drawn by the bootstrap. */
-export const BOOTSTRAP_RESAMPLES = 2000;
-
-/** Seed of the bootstrap's PRNG, fixed so that a report's intervals are reproducible. */
-export const BOOTSTRAP_SEED = 0x5eed;
 
 /** Modified z-scores above this mark an outlier (Iglewicz and Hoaglin). */
 export const OUTLIER_Z = 3.5;
@@ -116,11 +108,7 @@ export function tCritical95(df: number): number {
   );
 }
 
-/** A 95% interval. */
-export interface Interval {
-  low: number;
-  high: number;
-}
+export type { Interval } from "./inference.js";
 
 /**
  * The 95% confidence interval of the mean by Student's t; degenerate (a point) when n = 1. With
@@ -135,42 +123,19 @@ export function meanCi95(values: readonly number[], options: { nonNegative?: boo
 }
 
 /**
- * A small, fast, seedable PRNG (mulberry32, shared with the endpoint's data): the same seed
- * gives the same stream everywhere, which keeps bootstrap intervals reproducible.
+ * A small, fast, seedable PRNG (mulberry32, shared with the endpoint's data and the ratio
+ * bootstrap): the same seed gives the same stream everywhere.
  */
 export const mulberry32: (seed: number) => () => number = seededRandom;
 
 /**
- * The 95% confidence interval of the median by the percentile bootstrap: `resamples` resamples
- * with replacement, drawn from a PRNG seeded with `seed`, so the same sample always gets the same
- * interval.
- */
-export function medianCi95(
-  values: readonly number[],
-  options: { resamples?: number; seed?: number } = {},
-): Interval {
-  requireValues(values, "bootstrap");
-  const { resamples = BOOTSTRAP_RESAMPLES, seed = BOOTSTRAP_SEED } = options;
-  const random = mulberry32(seed);
-  const n = values.length;
-  const draw = new Array<number>(n);
-  const medians = new Array<number>(resamples);
-  for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < n; i++) draw[i] = values[Math.floor(random() * n)]!;
-    medians[r] = median(draw);
-  }
-  medians.sort((a, b) => a - b);
-  return { low: quantileOfSorted(medians, 0.025), high: quantileOfSorted(medians, 0.975) };
-}
-
-/**
- * The 95% confidence interval reported for a sample of durations: of the median by bootstrap when
- * n ≥ `BOOTSTRAP_MIN_N`, else of the mean by Student t, clamped at 0 (a bootstrap of 5 values is
- * too coarse).
+ * The 95% confidence interval reported beside a median: the order-statistic interval of the
+ * median itself (see inference.ts), or null below the runs one needs. One statistic per column:
+ * the interval belongs to the number printed.
  */
 export function ci95(values: readonly number[]): SampleStats["ci95"] {
-  if (values.length >= BOOTSTRAP_MIN_N) return { ...medianCi95(values), method: "bootstrap-median" };
-  return { ...meanCi95(values, { nonNegative: true }), method: "student-t-mean" };
+  const interval = medianInterval(values);
+  return interval && { ...interval, method: "order-statistic-median" };
 }
 
 /**
@@ -214,55 +179,4 @@ export function summarize(samples: readonly number[]): SampleStats {
     outliers: outliers(samples),
     relativeSpread: med === 0 ? 0 : madValue / med,
   };
-}
-
-/** A speedup of a candidate over a baseline, with its interval. */
-export interface Speedup {
-  /** baseline median ÷ candidate median: above 1 the candidate is faster. */
-  ratio: number;
-  /**
-   * From the two intervals: [baseline low ÷ candidate high, baseline high ÷ candidate low];
-   * `high` is `Infinity` when the candidate's interval reaches 0.
-   */
-  ci95: Interval;
-}
-
-/**
- * How many times faster `candidate` is than `baseline`: the ratio of medians, with the widest
- * interval the two 95% intervals allow (a conservative bound, not a formal CI of the ratio).
- */
-export function speedup(baseline: SampleStats, candidate: SampleStats): Speedup {
-  return {
-    ratio: divide(baseline.median, candidate.median),
-    ci95: {
-      low: divide(Math.max(0, baseline.ci95.low), candidate.ci95.high),
-      high: divide(baseline.ci95.high, Math.max(0, candidate.ci95.low)),
-    },
-  };
-}
-
-function divide(a: number, b: number): number {
-  if (b > 0) return a / b;
-  return a > 0 ? Number.POSITIVE_INFINITY : 1;
-}
-
-/** The outcome of comparing two samples. */
-export interface ComparisonResult {
-  /** Which one has the lower median (is faster), or "tie" when the medians are equal. */
-  faster: "a" | "b" | "tie";
-  /** False when the two 95% intervals overlap: the difference may be noise. */
-  significant: boolean;
-  /** Slower median ÷ faster median (≥ 1). */
-  ratio: number;
-}
-
-/**
- * Compares two samples of durations. The difference is significant only when the intervals are
- * disjoint, and never when either sample has a single run (its interval is a point, not a range).
- */
-export function compare(a: SampleStats, b: SampleStats): ComparisonResult {
-  const overlap = a.ci95.low <= b.ci95.high && b.ci95.low <= a.ci95.high;
-  const faster = a.median < b.median ? "a" : b.median < a.median ? "b" : "tie";
-  const ratio = faster === "a" ? divide(b.median, a.median) : divide(a.median, b.median);
-  return { faster, significant: !overlap && faster !== "tie" && a.n > 1 && b.n > 1, ratio };
 }

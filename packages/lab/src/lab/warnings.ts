@@ -2,10 +2,11 @@
  * Warnings in hyperfine's spirit: things about a run that make its numbers less trustworthy,
  * said plainly with what to do about them.
  */
+import { MIN_RUNS_FOR_INTERVAL } from "./inference.js";
 import type { BenchReport, CellResult } from "./report.js";
 
-/** Fewer measured runs than this makes intervals wide. */
-export const FEW_RUNS = 5;
+/** Fewer measured runs than this get no interval and no judgement of significance. */
+export const FEW_RUNS = MIN_RUNS_FOR_INTERVAL;
 /** MAD above this fraction of the median is a noisy cell. */
 export const HIGH_SPREAD = 0.1;
 /** Runs shorter than this are dominated by overheads and timer resolution. */
@@ -38,7 +39,7 @@ export function collectWarnings(input: WarningInput): string[] {
   if (few.length > 0) {
     const all = few.length === measured.length;
     out.push(
-      `${all ? "Every cell" : ids(few)} ran fewer than ${FEW_RUNS} measured runs: the confidence intervals are wide and small differences read as "not significant" (raise --min-runs).`,
+      `${all ? "Every cell" : ids(few)} ran fewer than ${FEW_RUNS} measured runs: too few for a 95% interval of the median or any judgement of significance (raise --min-runs).`,
     );
   }
   const spread = measured.filter((c) => c.stats!.relativeSpread > HIGH_SPREAD);
@@ -76,7 +77,9 @@ export function collectWarnings(input: WarningInput): string[] {
       `Load average rose to ${endLoad.toFixed(2)} by the end, over twice the ${cores} cores (more than this run's own workers explain): timings may be inflated.`,
     );
   }
-  if (machine.startupEnv?.length) {
+  // Only process workers pay for these at start: without process rows the warning is noise.
+  const processRows = cells.some((c) => c.executor === "process" && c.runtime === "node");
+  if (machine.startupEnv?.length && processRows) {
     const names = machine.startupEnv.join(" and ");
     const [verb, it] = machine.startupEnv.length === 1 ? ["is", "it"] : ["are", "them"];
     out.push(

@@ -26,7 +26,7 @@ describe("concur bench", () => {
     assert.match(result.stdout, /Verdict\n {2}io: /);
     assert.match(result.stdout, /\n {2}cpu: /);
     // stderr is not a TTY here: one line per cell, no bar.
-    assert.match(result.stderr, /^io\/sequential\/1: 3 runs, median /m);
+    assert.match(result.stderr, /^io\/sequential\/1: 6 runs, median /m);
     assert.doesNotMatch(result.stderr, /\r/);
     const report = JSON.parse(await readFile(out, "utf8")) as BenchReport;
     const validation = await validateReport(report);

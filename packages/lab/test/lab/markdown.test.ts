@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import fixture from "../fixtures/lab-report.sample.json" with { type: "json" };
 import type { BenchReport } from "../../src/lab/report.js";
 import { escapeMarkdownCell, renderMarkdown } from "../../src/lab/reporters/markdown.js";
+import { formatNumber } from "../../src/lab/reporters/format.js";
 
 function sample(): BenchReport {
   // The fixture is checked against the type and the schema in charts.test.ts.
@@ -79,18 +80,21 @@ test("a results table per task: one row per cell, numbers from the report", () =
   }
   const io = tableAfter(md, "### io (IO-bound: download)");
   const thread4 = io.find((r) => r[0] === "thread ×4")!;
+  // 12 runs: the order-statistic interval of the median is [x₃, x₁₀] (coverage 96.1%).
+  const sorted = [...report.cells.find((c) => c.id === "io/thread/4")!.samplesMs].sort((a, b) => a - b);
+  const cmp = report.comparisons.find((c) => c.cellId === "io/thread/4")!;
   assert.deepEqual(thread4.slice(1), [
     "node",
     "4",
     "12",
     "369 ms",
-    "361–378 ms",
+    `${formatNumber(sorted[2]!)}–${formatNumber(sorted[9]!)} ms`,
     "14.2 ms/request",
-    "3.63× [3.49–3.75]",
-    "yes",
+    `3.63× [${formatNumber(cmp.speedupCi95!.low)}–${formatNumber(cmp.speedupCi95!.high)}]`,
+    "yes, faster (p < 0.001)",
   ]);
   assert.equal(io.find((r) => r[0] === "sequential")![7], "baseline");
-  assert.equal(io.find((r) => r[0] === "thread ×1")![8], "no (intervals overlap)");
+  assert.match(io.find((r) => r[0] === "thread ×1")![8]!, /^no \(p = 0\.\d{3}\)$/);
   assert.ok(io.some((r) => r[0] === "**async (26 in flight)** (winner)"));
 });
 
@@ -120,7 +124,7 @@ test("CPU rows of a different work size are compared per unit, and said to be", 
   assert.ok(!io.includes("Compared per"));
 });
 
-test("the interrupted banner, failed cells and unbounded intervals", () => {
+test("the interrupted banner, failed cells and cells with too few runs for an interval", () => {
   const report = sample();
   report.interrupted = true;
   const failed = report.cells.find((c) => c.id === "io/process/8")!;
@@ -131,7 +135,6 @@ test("the interrupted banner, failed cells and unbounded intervals", () => {
     samplesMs: [],
   });
   report.comparisons = report.comparisons.filter((c) => c.cellId !== failed.id);
-  report.comparisons.find((c) => c.cellId === "cpu/py-process/4")!.speedupCi95.high = null;
   const md = renderMarkdown(report);
   assert.match(md, /> \*\*Interrupted:\*\*/);
   const io = tableAfter(md, "### io (IO-bound: download)");
@@ -140,7 +143,11 @@ test("the interrupted banner, failed cells and unbounded intervals", () => {
   assert.equal(row[4], "failed: worker exited \\| code 1 at startup");
   assert.equal(row[7], "—");
   const cpu = tableAfter(md, "### cpu (CPU-bound: process)");
-  assert.match(cpu.find((r) => r[0] === "Python process ×4")![7]!, /–∞\]$/);
+  // The fixture's Python rows have 5 runs: no interval, no verdict on significance.
+  const py = cpu.find((r) => r[0] === "Python process ×4")!;
+  assert.equal(py[5], "5 runs: too few for an interval");
+  assert.match(py[7]!, /^\d+\.\d+×$/);
+  assert.equal(py[8], "too few runs to tell");
 });
 
 test("text from the report cannot break a table or inject HTML", () => {

@@ -21,11 +21,16 @@ describe("terminal reporter", () => {
     const text = renderTerminal(r, { color: false });
     assert.ok(!text.includes("\u001b["), "no ANSI codes");
     assert.match(text, /io: 26 downloads per run, endpoint latency fixed 25ms \(embedded\)/);
-    assert.match(text, /│ async ★ +│ +8 │ +100 ms \[99\.4–101\] │ 3\.85 ms\/request │/);
+    // 8 runs: [x₁, x₈] of around(100) = [99.0, 101].
+    assert.match(text, /│ async ★ +│ +8 │ +100 ms \[99\.0–101\] │ 3\.85 ms\/request │/);
+    assert.match(text, /│ thread ×8 +│ +3 │ 210 ms \(3 runs: too few for an interval\) │/);
+    assert.match(text, /6\.2× \? /, "too few runs: no interval, no verdict on significance");
     assert.match(text, /13\.0× \[12\.\d–13\.\d\]/);
     assert.match(text, /median time per run, shorter is faster/);
     assert.match(text, /Verdict\n {2}io: async is 13\.0× faster than sequential/);
-    assert.match(text, /Warnings\n {2}! io\/thread\/8 ran fewer than 5 measured runs/);
+    assert.match(text, /; thread ×8 had too few runs to be judged\.\n/);
+    assert.match(text, /Warnings\n {2}! io\/thread\/8 ran fewer than 6 measured runs/);
+    assert.match(text, /Mann–Whitney U test/, "the legend names the test");
   });
 
   test("colours when asked", () => {

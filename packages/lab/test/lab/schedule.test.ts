@@ -56,7 +56,9 @@ describe("matrix and options", () => {
 
   test("quick changes the defaults; explicit options win", () => {
     const quick = resolveOptions({ quick: true }, 2);
-    assert.equal(quick.minRuns, 3);
+    // Exactly 6 runs: the fewest with an interval of the median and a test that can reach p < 0.05.
+    assert.equal(quick.minRuns, 6);
+    assert.equal(quick.maxRuns, 6);
     assert.equal(quick.size, 0.03);
     const custom = resolveOptions({ quick: true, minRuns: 7, workers: [3, 1, 3] }, 2);
     assert.equal(custom.minRuns, 7);

@@ -1,5 +1,5 @@
 /** Builds synthetic cells and reports for the lab's tests: numbers chosen, no timing involved. */
-import { compareCells, finalizeCell } from "../../src/lab/analyze.js";
+import { STATISTICAL_METHODS, compareCells, finalizeCell } from "../../src/lab/analyze.js";
 import { cellId, emptyCell } from "../../src/lab/cells.js";
 import type {
   BenchExecutor,
@@ -55,11 +55,11 @@ export function machine(overrides: Partial<MachineContext> = {}): MachineContext
 
 export function report(cells: CellResult[], overrides: Partial<BenchReport> = {}): BenchReport {
   const m = overrides.machine ?? machine();
-  const comparisons = compareCells(cells);
+  const comparisons = compareCells(cells, m);
   const interrupted = overrides.interrupted ?? false;
   const base: BenchReport = {
     schema: "concur.bench-report",
-    version: 1,
+    version: 2,
     createdAt: "2025-01-01T00:00:00.000Z",
     durationMs: 1234,
     interrupted,
@@ -84,6 +84,7 @@ export function report(cells: CellResult[], overrides: Partial<BenchReport> = {}
     machine: m,
     cells,
     comparisons,
+    statistics: STATISTICAL_METHODS,
     verdicts: [],
     warnings: [],
     notes: [],

@@ -18,14 +18,14 @@ describe("warnings", () => {
       cell("cpu", "thread", 2, around(50, 10)),
     ]);
     assert.deepEqual(r.warnings, [
-      'cpu/sequential/1 ran fewer than 5 measured runs: the confidence intervals are wide and small differences read as "not significant" (raise --min-runs).',
+      "cpu/sequential/1 ran fewer than 6 measured runs: too few for a 95% interval of the median or any judgement of significance (raise --min-runs).",
     ]);
   });
 
   test("every cell with few runs is one warning", () => {
     const r = report([cell("cpu", "sequential", 1, around(100, 3)), cell("cpu", "thread", 2, around(50, 3))]);
     assert.equal(r.warnings.length, 1);
-    assert.match(r.warnings[0]!, /^Every cell ran fewer than 5 measured runs/);
+    assert.match(r.warnings[0]!, /^Every cell ran fewer than 6 measured runs/);
   });
 
   test("high spread and outliers", () => {

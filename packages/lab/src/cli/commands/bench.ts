@@ -9,7 +9,10 @@ import type { Command } from "commander";
 import { parseLatency } from "../../letters/index.js";
 import { BENCH_EXECUTORS, DEFAULTS, SEED_TASKS, type BenchOptions, type SeedTask } from "../../lab/config.js";
 import { claimsStdout, prepareOutputs, writeOutputs, type OutputTargets } from "../../lab/outputs.js";
+import { PreflightError, checkTargets, checkTaskModule } from "../../lab/preflight.js";
 import { createProgress } from "../../lab/progress.js";
+import { compareWithBaseline, parseThreshold, renderBaseline } from "../../lab/regression.js";
+import { validateReport } from "../../lab/validate.js";
 import { renderTerminal } from "../../lab/reporters/terminal.js";
 import type { BenchExecutor, BenchReport } from "../../lab/report.js";
 import { runBench } from "../../lab/runner.js";
@@ -22,6 +25,7 @@ interface BenchFlags extends JsonFlags {
   tasks?: string;
   executors?: string;
   workers?: string;
+  runs?: string;
   minRuns?: string;
   maxRuns?: string;
   minTime?: string;
@@ -39,6 +43,8 @@ interface BenchFlags extends JsonFlags {
   module?: string;
   task?: string;
   inputs?: string;
+  baseline?: string;
+  failIfSlower?: string;
   color: boolean;
 }
 
@@ -61,6 +67,7 @@ export function register(program: Command): void {
       "--workers <list>",
       "worker counts of the pools, e.g. 1,2,4 (default: io 1,2,4,8,cores; cpu 1,cores/2,cores)",
     )
+    .option("--runs <n>", "exactly n measured runs per cell (no adaptive count, no --min-time)")
     .option("--min-runs <n>", `measured runs per cell, at least (default ${n.minRuns}; quick ${q.minRuns})`)
     .option("--max-runs <n>", `measured runs per cell, at most (default ${n.maxRuns}; quick ${q.maxRuns})`)
     .option(
@@ -91,6 +98,8 @@ export function register(program: Command): void {
     .option("--module <path>", "benchmark your own task module instead of the seed's tasks")
     .option("--task <name>", "with --module: the exported function to run")
     .option("--inputs <file>", "with --module: a JSON file holding an array of inputs, one call each")
+    .option("--baseline <file>", "compare each cell with a saved --json report; exit 1 on a regression")
+    .option("--fail-if-slower <pct>", "with --baseline: the slowdown that fails, e.g. 5% (default 5%)")
     .option("--no-color", "no colours in the table")
     .addHelpText(
       "after",
@@ -175,6 +184,12 @@ export async function benchOptions(flags: BenchFlags): Promise<BenchOptions> {
     throw new UsageError(`--max-runs (${options.maxRuns}) must not be below --min-runs (${options.minRuns})`);
   }
   if (flags.minTime !== undefined) options.minTimeMs = parseDurationFlag("--min-time", flags.minTime);
+  if (flags.runs !== undefined) {
+    if (flags.minRuns !== undefined || flags.maxRuns !== undefined || flags.minTime !== undefined)
+      throw new UsageError("--runs fixes the run count: not with --min-runs, --max-runs or --min-time");
+    const runs = parsePositiveInt("--runs", flags.runs);
+    Object.assign(options, { minRuns: runs, maxRuns: runs, minTimeMs: 0 });
+  }
   if (flags.warmup !== undefined) options.warmupRuns = parseNonNegativeInt("--warmup", flags.warmup);
   if (flags.quick) options.quick = true;
   if (flags.size !== undefined) {
@@ -231,14 +246,27 @@ function targetsOf(flags: BenchFlags): OutputTargets {
   };
 }
 
-async function bench(flags: BenchFlags): Promise<number> {
-  const targets = targetsOf(flags);
-  const options = await benchOptions(flags);
+/** Fail early: a bad module or an unwritable report path is reported before anything runs. */
+async function preflight(options: BenchOptions, targets: OutputTargets): Promise<void> {
+  try {
+    await checkTargets(targets);
+    if (options.module) await checkTaskModule(options.module.path, options.module.task);
+  } catch (error) {
+    if (error instanceof PreflightError) throw new UsageError(error.message);
+    throw error;
+  }
   try {
     await prepareOutputs(targets);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+async function bench(flags: BenchFlags): Promise<number> {
+  const targets = targetsOf(flags);
+  const options = await benchOptions(flags);
+  await preflight(options, targets);
+  const baseline = await readBaseline(flags);
   // The first signal stops the run (the report of what was measured is still written).
   const interrupt = onInterrupt("bench", "stopping (shutting pools down)");
   const progress = createProgress(process.stderr);
@@ -258,5 +286,37 @@ async function bench(flags: BenchFlags): Promise<number> {
   const written = await writeOutputs(report, targets);
   for (const file of written) process.stderr.write(`concur bench: wrote ${printable(file)}\n`);
   if (report.interrupted) return interrupt.exitCode() ?? exitCodes.interrupted;
+  if (baseline) {
+    const rows = compareWithBaseline(report, baseline.report, baseline.threshold);
+    const text = renderBaseline(rows, baseline.file, baseline.threshold);
+    (claimsStdout(targets) ? process.stderr : process.stdout).write(text);
+    if (rows.some((row) => row.change === "regression")) return exitCodes.failure;
+  }
   return report.cells.some((cell) => cell.status === "failed") ? exitCodes.failure : exitCodes.ok;
+}
+
+/** `--baseline` read and validated before the run (a bad file should not cost a benchmark). */
+async function readBaseline(
+  flags: BenchFlags,
+): Promise<{ file: string; report: BenchReport; threshold: number } | undefined> {
+  if (flags.baseline === undefined) {
+    if (flags.failIfSlower !== undefined) throw new UsageError("--fail-if-slower needs --baseline");
+    return undefined;
+  }
+  let threshold = 0.05;
+  try {
+    if (flags.failIfSlower !== undefined) threshold = parseThreshold(flags.failIfSlower);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(await readFile(flags.baseline, "utf8"));
+  } catch (error) {
+    throw new UsageError(`--baseline: cannot read ${flags.baseline}: ${(error as Error).message}`);
+  }
+  const result = await validateReport(doc);
+  if (!result.ok)
+    throw new UsageError(`--baseline: ${flags.baseline} is not a report: ${result.errors.join("; ")}`);
+  return { file: flags.baseline, report: result.report, threshold };
 }

@@ -16,6 +16,7 @@ import {
   taskLabel,
   unitBasis,
 } from "./format.js";
+import { significanceText, tooFewRuns } from "../wording.js";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
@@ -104,18 +105,27 @@ export function timeChartSpec(report: BenchReport): TopLevelSpec {
     const cells = measured(taskCells(report, task));
     if (cells.length === 0) return [];
     const basis = unitBasis(report, task);
-    const rows = cells.map((cell) => ({
-      id: cell.id,
-      label: cellLabel(cell),
-      series: seriesName(cell),
-      runtime: cell.runtime,
-      runs: cell.stats.n,
-      median: inUnit(cell, basis, cell.stats.median),
-      min: inUnit(cell, basis, cell.stats.min),
-      max: inUnit(cell, basis, cell.stats.max),
-      ciLow: inUnit(cell, basis, cell.stats.ci95.low),
-      ciHigh: inUnit(cell, basis, cell.stats.ci95.high),
-    }));
+    const rows = cells.map((cell) => {
+      const ci = cell.stats.ci95;
+      const ciLow = ci && inUnit(cell, basis, ci.low);
+      const ciHigh = ci && inUnit(cell, basis, ci.high);
+      return {
+        id: cell.id,
+        label: cellLabel(cell),
+        series: seriesName(cell),
+        runtime: cell.runtime,
+        runs: cell.stats.n,
+        median: inUnit(cell, basis, cell.stats.median),
+        min: inUnit(cell, basis, cell.stats.min),
+        max: inUnit(cell, basis, cell.stats.max),
+        ciLow,
+        ciHigh,
+        ciText:
+          ciLow !== null && ciHigh !== null
+            ? `${formatNumber(ciLow)}–${formatNumber(ciHigh)}`
+            : tooFewRuns(cell.stats.n),
+      };
+    });
     const samples = cells.flatMap((cell) =>
       cell.samplesMs.map((ms, i) => ({
         id: cell.id,
@@ -127,8 +137,19 @@ export function timeChartSpec(report: BenchReport): TopLevelSpec {
         jitter: jitter(i),
       })),
     );
-    const positive = samples.map((s) => s.value).filter((v) => v > 0);
-    const log = positive.length > 0 && Math.max(...positive) / Math.min(...positive) > 10;
+    // A log scale only when every value drawn is positive: a single 0 (an interval bound, a run
+    // under the timer's resolution) sends log to -∞ and collapses every mark onto the left edge.
+    const drawn = [
+      ...samples.map((s) => s.value),
+      ...rows.flatMap((r) => [
+        r.min,
+        r.max,
+        ...(r.ciLow === null || r.ciHigh === null ? [] : [r.ciLow, r.ciHigh]),
+      ]),
+    ];
+    const lowest = Math.min(...drawn);
+    const highest = Math.max(...drawn);
+    const log = lowest > 0 && highest / lowest > 10;
     const unit = `ms per ${basis.unit}`;
     const x = {
       type: "quantitative",
@@ -156,7 +177,7 @@ export function timeChartSpec(report: BenchReport): TopLevelSpec {
             encoding: { y, x: { ...x, field: "min" }, x2: { field: "max" } },
           },
           {
-            data: { values: rows },
+            data: { values: rows.filter((r) => r.ciLow !== null) },
             mark: { type: "rule", strokeWidth: 7, opacity: 0.5, strokeCap: "butt" },
             encoding: { y, x: { ...x, field: "ciLow" }, x2: { field: "ciHigh" }, color },
           },
@@ -186,8 +207,7 @@ export function timeChartSpec(report: BenchReport): TopLevelSpec {
                 { field: "label", title: "cell" },
                 { field: "runs", title: "runs" },
                 { field: "median", title: `median, ${unit}`, format: fmt },
-                { field: "ciLow", title: "95% CI low", format: fmt },
-                { field: "ciHigh", title: "95% CI high", format: fmt },
+                { field: "ciText", title: "95% CI of the median" },
                 { field: "min", title: "min", format: fmt },
                 { field: "max", title: "max", format: fmt },
               ],
@@ -216,12 +236,14 @@ export interface SpeedupPoint {
   workers: number;
   speedup: number;
   low: number;
-  /** The interval's top; where the report says it is unbounded, the top of the chart. */
+  /** The interval's top; the ratio itself when there is no interval (too few runs). */
   high: number;
-  unbounded: boolean;
+  /** False when the cells had too few runs for an interval: no whisker is drawn. */
+  hasInterval: boolean;
   /** "3.40× (95% CI 3.35–3.49)", for tooltips and labels. */
   text: string;
-  significant: boolean;
+  /** "yes, faster (p = 0.002)", "no (p = 0.31)", "too few runs to tell". */
+  significant: string;
 }
 
 /** The task's comparisons in matrix order, each joined with its cell. */
@@ -231,10 +253,11 @@ export function speedupPoints(report: BenchReport, task: BenchTaskId): SpeedupPo
     const cmp = report.comparisons.find((c) => c.cellId === cell.id);
     return cmp ? [{ cell, cmp }] : [];
   });
-  const finiteTop = Math.max(1, ...points.map(({ cmp }) => cmp.speedupCi95.high ?? cmp.speedup));
   return points.map(({ cell, cmp }) => {
-    const high = cmp.speedupCi95.high;
-    const ci = `${formatNumber(cmp.speedupCi95.low)}–${high === null ? "∞" : formatNumber(high)}`;
+    const ci = cmp.speedupCi95;
+    const text = ci
+      ? `${formatSpeedup(cmp.speedup)} (95% CI ${formatNumber(ci.low)}–${formatNumber(ci.high)})`
+      : `${formatSpeedup(cmp.speedup)} (too few runs for an interval)`;
     return {
       task: taskLabel(task),
       id: cell.id,
@@ -244,11 +267,11 @@ export function speedupPoints(report: BenchReport, task: BenchTaskId): SpeedupPo
       runtime: cell.runtime,
       workers: cell.workers,
       speedup: cmp.speedup,
-      low: cmp.speedupCi95.low,
-      high: high ?? finiteTop * 1.1,
-      unbounded: high === null,
-      text: `${formatSpeedup(cmp.speedup)} (95% CI ${ci})`,
-      significant: cmp.significant,
+      low: ci?.low ?? cmp.speedup,
+      high: ci?.high ?? cmp.speedup,
+      hasInterval: ci !== null,
+      text,
+      significant: significanceText(cmp),
     };
   });
 }
@@ -355,7 +378,7 @@ export function speedupChartSpec(report: BenchReport): TopLevelSpec {
             encoding: { y: { ...y, field: "level" }, text: { field: "caption" }, color },
           },
           {
-            data: { values: inRange },
+            data: { values: inRange.filter((p) => p.hasInterval) },
             mark: { type: "rule", strokeWidth: 1.5 },
             encoding: { x, y: { ...y, field: "low" }, y2: { field: "high" }, color },
           },
@@ -370,12 +393,10 @@ export function speedupChartSpec(report: BenchReport): TopLevelSpec {
                 field: "runtime",
                 type: "nominal",
                 title: "runtime",
+                // Only the runtimes drawn: a "python" legend entry without Python rows misleads.
                 scale: {
-                  domain: ["node", "python"],
-                  range: [
-                    [1, 0],
-                    [5, 3],
-                  ],
+                  domain: shapeScale(all).domain,
+                  range: shapeScale(all).domain.map((r) => (r === "node" ? [1, 0] : [5, 3])),
                 },
               },
               detail: { field: "series" },
@@ -425,6 +446,7 @@ export function ioVsCpuSpec(report: BenchReport): TopLevelSpec {
             encoding: { y, x: { ...x, field: "speedup" }, color, tooltip: [...SPEEDUP_TOOLTIP] },
           },
           {
+            data: { values: points.filter((p) => p.hasInterval) },
             mark: { type: "rule", color: "#333333", strokeWidth: 1.2 },
             encoding: { y, x: { ...x, field: "low" }, x2: { field: "high" } },
           },
@@ -462,7 +484,9 @@ export function chartSpecs(report: BenchReport): Partial<Record<ChartId, TopLeve
   ];
   for (const [id, spec] of all) {
     const panels = "vconcat" in spec ? spec.vconcat : "hconcat" in spec ? spec.hconcat : [spec];
-    if (panels.length > 0) specs[id] = spec;
+    // "IO vs CPU" compares tasks side by side: with one task it only repeats the speedup chart.
+    const needed = id === "chart-io-vs-cpu" ? 2 : 1;
+    if (panels.length >= needed) specs[id] = spec;
   }
   return specs;
 }

@@ -4,6 +4,7 @@
  * number formats. Pure functions of the BenchReport.
  */
 import type { BenchExecutor, BenchReport, BenchTaskId, CellResult, Comparison } from "../report.js";
+import { significanceText, tooFewRuns } from "../wording.js";
 
 const EXECUTOR_ORDER: Record<BenchExecutor, number> = { sequential: 0, async: 1, thread: 2, process: 3 };
 
@@ -181,6 +182,8 @@ function pythonText(py: BenchReport["config"]["python"]): string {
 export function configFacts(report: BenchReport): [string, string][] {
   const c = report.config;
   const e = c.endpoint;
+  // Only the settings the run used: a user's module has no records, endpoint, seed or Python rows.
+  const seedTasks = c.tasks.filter((t) => t === "io" || t === "cpu");
   const facts: [string, string][] = [
     ["Tasks", c.tasks.join(", ")],
     ["Executors", c.executors.join(", ")],
@@ -190,15 +193,22 @@ export function configFacts(report: BenchReport): [string, string][] {
       `${c.warmupRuns} warm-up, then ${c.minRuns}–${c.maxRuns} runs and at least ${formatDuration(c.minTimeMs)}` +
         (c.quick ? " (quick)" : ""),
     ],
-    [
+  ];
+  if (seedTasks.includes("cpu")) {
+    facts.push([
       "Size",
       (c.size.factor === undefined ? "" : `factor ${c.size.factor}: `) +
-        `${c.size.records} records × multiplier ${c.size.multiplier}; Python CPU rows: ${c.size.pythonRecords} records`,
-    ],
-    ["Endpoint", `${e.embedded ? "embedded" : "external"} ${e.url}, latency ${e.latency}`],
-    ["Python rows", pythonText(c.python)],
-    ["Seed", String(c.seed)],
-  ];
+        `${c.size.records} records × multiplier ${c.size.multiplier}` +
+        (c.python.enabled ? `; Python CPU rows: ${c.size.pythonRecords} records` : ""),
+    ]);
+  }
+  if (seedTasks.length > 0) {
+    facts.push(
+      ["Endpoint", `${e.embedded ? "embedded" : "external"} ${e.url}, latency ${e.latency}`],
+      ["Python rows", pythonText(c.python)],
+      ["Seed", String(c.seed)],
+    );
+  }
   if (c.module) facts.push(["Module", `${c.module.path} → ${c.module.task} (${c.module.inputs} inputs)`]);
   return facts;
 }
@@ -217,15 +227,12 @@ export interface ResultRow {
   startup: string;
 }
 
-/** "3.40× [3.35–3.49]"; an unbounded interval ends in ∞. */
+/** "3.40× [3.35–3.49]"; without an interval (too few runs) the ratio alone. */
 export function formatSpeedupWithCi(cmp: Comparison): string {
-  const high = cmp.speedupCi95.high === null ? "∞" : formatNumber(cmp.speedupCi95.high);
-  return `${formatSpeedup(cmp.speedup)} [${formatNumber(cmp.speedupCi95.low)}–${high}]`;
-}
-
-function significance(cmp: Comparison): string {
-  if (!cmp.significant) return "no (intervals overlap)";
-  return cmp.speedup < 1 ? "yes (slower)" : "yes";
+  const ci = cmp.speedupCi95;
+  return ci
+    ? `${formatSpeedup(cmp.speedup)} [${formatNumber(ci.low)}–${formatNumber(ci.high)}]`
+    : formatSpeedup(cmp.speedup);
 }
 
 /** The cell's median per unit of work: per million iterations when the task compares so. */
@@ -250,10 +257,10 @@ export function resultRows(report: BenchReport, task: BenchTaskId): ResultRow[] 
       workers: String(cell.workers),
       runs: String(s?.n ?? cell.samplesMs.length),
       median: s ? formatMs(s.median) : failed,
-      ci: s ? `${formatNumber(s.ci95.low)}–${formatNumber(s.ci95.high)} ms` : "—",
+      ci: !s ? "—" : s.ci95 ? `${formatNumber(s.ci95.low)}–${formatNumber(s.ci95.high)} ms` : tooFewRuns(s.n),
       perUnit: perUnitText(cell, basis),
       speedup,
-      significant: cmp ? significance(cmp) : "—",
+      significant: cmp ? significanceText(cmp) : "—",
       startup: cell.startupStats && cell.startupStats.median > 0 ? formatMs(cell.startupStats.median) : "—",
     };
   });

@@ -17,6 +17,7 @@ import {
   unitBasis,
 } from "./format.js";
 import { BOOTSTRAP, STYLE } from "./html-style.js";
+import { methodsLegend, starredCells } from "../wording.js";
 
 /**
  * Vega compiles expressions with `new Function` ('unsafe-eval'); vega-embed adds a <style>; exports
@@ -44,7 +45,7 @@ function facts(pairs: [string, string][]): string {
 }
 
 function resultsTable(report: BenchReport, task: BenchTaskId): string {
-  const winner = report.verdicts.find((v) => v.task === task)?.winnerCellId ?? null;
+  const starred = starredCells(report, task);
   const basis = unitBasis(report, task);
   const head = [
     "executor",
@@ -60,7 +61,7 @@ function resultsTable(report: BenchReport, task: BenchTaskId): string {
   const rows = resultRows(report, task).map((row) => {
     const classes = [
       row.cell.runtime === "python" ? "python" : "",
-      row.cell.id === winner ? "winner" : "",
+      starred.has(row.cell.id) ? "winner" : "",
       row.cell.status === "failed" ? "failed" : "",
     ].filter(Boolean);
     const cells = [
@@ -143,15 +144,18 @@ export function renderHtml(report: BenchReport): string {
       "Speedup vs workers",
       "Speedup over the same runtime's sequential run (median ÷ median) with its 95% interval; the dashed line is the ideal linear speedup.",
     ),
-    chartFigure(
-      specs,
-      "chart-io-vs-cpu",
-      "IO vs CPU",
-      "Every executor and worker count on each task, on one scale: where threads, processes and async pay off, and where they do not.",
-    ),
+    // One task has no "IO vs CPU" to show; say "nothing to draw" only when nothing was measured.
+    specs["chart-io-vs-cpu"] === undefined && specs["chart-time"] !== undefined
+      ? ""
+      : chartFigure(
+          specs,
+          "chart-io-vs-cpu",
+          "IO vs CPU",
+          "Every executor and worker count on each task, on one scale: where threads, processes and async pay off, and where they do not.",
+        ),
     `<section><h2>Results</h2>${reportTasks(report)
       .map((task) => resultsTable(report, task))
-      .join("\n")}</section>`,
+      .join("\n")}<p class="note methods">${h(methodsLegend(report.statistics))}</p></section>`,
     `<section class="context"><div><h2>Machine</h2>${facts(machineFacts(report))}</div>`,
     `<div><h2>Configuration</h2>${facts(configFacts(report))}</div></section>`,
     `<footer>Schema ${h(report.schema)} v${h(String(report.version))}. ` +

@@ -15,6 +15,7 @@ import {
   taskLabel,
   unitBasis,
 } from "./format.js";
+import { methodsLegend, starredCells } from "../wording.js";
 
 /**
  * Text for Markdown prose: no raw HTML tags, no line breaks inside a list item, and no other
@@ -46,10 +47,10 @@ function facts(pairs: [string, string][]): string {
 }
 
 function resultsSection(report: BenchReport, task: BenchTaskId): string {
-  const winner = report.verdicts.find((v) => v.task === task)?.winnerCellId ?? null;
+  const starred = starredCells(report, task);
   const basis = unitBasis(report, task);
   const rows = resultRows(report, task).map((row) => [
-    row.cell.id === winner ? `**${row.label}** (winner)` : row.label,
+    starred.has(row.cell.id) ? `**${row.label}** (winner)` : row.label,
     row.cell.runtime,
     row.workers,
     row.runs,
@@ -107,8 +108,7 @@ export function renderMarkdown(report: BenchReport): string {
   sections.push("## Machine", facts(machineFacts(report)));
   sections.push("## Configuration", facts(configFacts(report)));
   sections.push(
-    `Speedups are over the same runtime's sequential run (ratio of medians); "no" under significant? means ` +
-      `the 95% intervals overlap, so the difference may be noise. Schema ${report.schema} v${report.version}.`,
+    escapeMarkdownText(`${methodsLegend(report.statistics)} Schema ${report.schema} v${report.version}.`),
   );
   return sections.join("\n\n") + "\n";
 }

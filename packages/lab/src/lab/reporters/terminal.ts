@@ -8,6 +8,7 @@ import pc from "picocolors";
 import { printableValues } from "../../letters/printable.js";
 import type { BenchReport, BenchRuntime, BenchTaskId, CellResult, Comparison } from "../report.js";
 import { cellLabel, formatSpeedup } from "../verdict.js";
+import { methodsLegend, starredCells, tooFewRuns } from "../wording.js";
 
 /** Options of {@link renderTerminal}. */
 export interface TerminalOptions {
@@ -59,12 +60,14 @@ function rowLabel(cell: CellResult): string {
   return `${cell.runtime === "python" ? "py " : ""}${cellLabel(cell)}`;
 }
 
-function speedupText(c: Comparison | undefined, colors: Colors): string {
-  if (!c) return colors.dim("baseline");
+function speedupText(c: Comparison | undefined, cell: CellResult, colors: Colors): string {
+  if (!c) return colors.dim(cell.executor === "sequential" ? "baseline" : "—");
   const num = (x: number | null): string => formatSpeedup(x).slice(0, -1);
-  const text = `${formatSpeedup(c.speedup)} [${num(c.speedupCi95.low)}–${num(c.speedupCi95.high)}]`;
-  if (!c.significant) return colors.dim(`${text} ns`);
-  return c.speedup >= 1 ? colors.green(text) : colors.red(text);
+  const ci = c.speedupCi95;
+  const text = ci ? `${formatSpeedup(c.speedup)} [${num(ci.low)}–${num(ci.high)}]` : formatSpeedup(c.speedup);
+  if (c.change === "too-few-runs") return colors.dim(`${text} ?`);
+  if (c.change === "within-noise") return colors.dim(`${text} ns`);
+  return c.change === "faster" ? colors.green(text) : colors.red(text);
 }
 
 function unitText(cell: CellResult): string {
@@ -84,7 +87,7 @@ function taskTable(report: BenchReport, task: BenchTaskId, colors: Colors): stri
     colAligns: ["left", "right", "right", "right", "right", "right"],
     style: { head: [], border: [], compact: true },
   });
-  const winners = new Set(report.verdicts.filter((v) => v.task === task).map((v) => v.winnerCellId));
+  const winners = starredCells(report, task);
   for (const cell of report.cells.filter((c) => c.task === task)) {
     const label = winners.has(cell.id) ? colors.bold(`${rowLabel(cell)} ★`) : rowLabel(cell);
     const s = cell.stats;
@@ -93,10 +96,12 @@ function taskTable(report: BenchReport, task: BenchTaskId, colors: Colors): stri
       table.push([label, "0", { colSpan: 3, content: statusText(cell, colors) }, startup]);
       continue;
     }
-    const median = formatWithInterval(s.median, s.ci95.low, s.ci95.high);
+    const median = s.ci95
+      ? formatWithInterval(s.median, s.ci95.low, s.ci95.high)
+      : `${formatMs(s.median)} ${colors.dim(`(${tooFewRuns(s.n)})`)}`;
     const runs = cell.status === "ok" ? String(s.n) : `${s.n} ${statusText(cell, colors)}`;
     const comparison = report.comparisons.find((c) => c.cellId === cell.id);
-    table.push([label, runs, median, unitText(cell), speedupText(comparison, colors), startup]);
+    table.push([label, runs, median, unitText(cell), speedupText(comparison, cell, colors), startup]);
   }
   return table.toString();
 }
@@ -181,6 +186,11 @@ export function renderTerminal(raw: BenchReport, options: TerminalOptions = {}):
       "",
     );
   }
-  out.push(colors.dim("ns = not significant: the 95% intervals overlap. ★ = the verdict's winner."));
+  out.push(
+    colors.dim(
+      "ns = within noise (no significant change); ? = too few runs to tell. " +
+        methodsLegend(report.statistics),
+    ),
+  );
   return `${out.join("\n")}\n`;
 }

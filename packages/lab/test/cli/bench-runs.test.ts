@@ -1,0 +1,47 @@
+/** `concur bench --runs N`: exactly N measured runs per cell. */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { BenchReport } from "../../src/lab/report.js";
+import { concur } from "../helpers/cli.js";
+
+const tasks = fileURLToPath(new URL("../fixtures/lab-tasks.ts", import.meta.url));
+let dir: string;
+let args: string[];
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "concur-bench-runs-"));
+  const inputs = join(dir, "inputs.json");
+  await writeFile(inputs, JSON.stringify([1000, 2000]));
+  args = [
+    "bench",
+    "--module",
+    tasks,
+    "--task",
+    "spin",
+    "--inputs",
+    inputs,
+    "--executors",
+    "sequential,async",
+  ];
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+test("--runs 7: every cell has exactly 7 runs", async () => {
+  const result = await concur([...args, "--runs", "7", "--json", "-"]);
+  assert.equal(result.code, 0, result.stderr);
+  const report = JSON.parse(result.stdout) as BenchReport;
+  assert.deepEqual(
+    report.cells.map((c) => c.samplesMs.length),
+    [7, 7],
+  );
+  assert.equal(report.config.minTimeMs, 0);
+});
+
+test("--runs with --min-runs is bad usage", async () => {
+  const result = await concur([...args, "--runs", "7", "--min-runs", "3"]);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /--runs fixes the run count/);
+});
