@@ -49,6 +49,13 @@ export interface DistributedExecutorOptions
    * @default 15_000
    */
   reconcileAfter?: number;
+  /**
+   * Milliseconds this submitter's liveness key lives without a refresh (it is refreshed every
+   * third of it). Workers drop the queued jobs of a submitter whose key is gone: after a
+   * submitter dies, its jobs still queued are not run for nobody past this.
+   * @default 30_000
+   */
+  livenessTtl?: number;
 }
 
 /** Options of `runWorker` (and of `concur worker`). */
