@@ -105,6 +105,13 @@ export interface WorkerOptions extends RedisTarget {
    * @default 2000
    */
   heartbeatInterval?: number;
+  /**
+   * Name of an exported function of the task module run once in each local worker before its
+   * first task (concur's `initializer`, run on this machine).
+   */
+  initializer?: string;
+  /** Arguments passed to `initializer`. @default [] */
+  initArgs?: readonly unknown[];
   /** Where to report refused jobs and errors outside tasks. @default console.error */
   log?: (message: string) => void;
 }

@@ -247,8 +247,9 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
     }
     const record = pending.record;
     if (message.k === "start") {
-      // Only tasks with a timeout ask for this: their clock starts when a machine starts them.
+      // A machine started it: running from now, and a timeout's clock starts here.
       if (record.state === "queued") this.markStarted(record);
+      if (this.#roomWaiters.length > 0 && this.queuedCount() < this.maxQueue) release(this.#roomWaiters);
       return;
     }
     this.#forget(pending);

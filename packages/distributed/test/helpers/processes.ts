@@ -51,7 +51,7 @@ export async function startWorkerProcess(
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`concur worker did not start within 30 s:\n${output}`)),
+      () => reject(new Error(`concur worker did not start within 60 s:\n${output}`)),
       30_000,
     );
     const onData = (): void => {
