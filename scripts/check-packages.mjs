@@ -2,8 +2,9 @@
 /**
  * Packaging checks, run by CI (`npm run check:packages`): publint and arethetypeswrong on every
  * workspace package's packed tarball, the core's runtime dependency count (must be zero) and its
- * packed size. The lab is ES-module only (a CLI and a lab, not a library to require), so attw
- * checks it under its `esm-only` profile; the core ships both builds and passes every resolution.
+ * packed size. The lab and the distributed executor are ES-module only (a CLI and a lab; an
+ * executor whose engine needs Node 20 anyway), so attw checks them under its `esm-only` profile;
+ * the core ships both builds and passes every resolution.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -12,7 +13,10 @@ import { join } from "node:path";
 const root = new URL("..", import.meta.url).pathname;
 const bin = (name) => join(root, "node_modules/.bin", name);
 const { workspaces } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-const ATTW_PROFILE = { "packages/lab": ["--profile", "esm-only"] };
+const ATTW_PROFILE = {
+  "packages/distributed": ["--profile", "esm-only"],
+  "packages/lab": ["--profile", "esm-only"],
+};
 
 let failed = false;
 function check(label, command, args, cwd) {
