@@ -3,7 +3,8 @@
  * Packaging checks, run by CI (`npm run check:packages`): publint and arethetypeswrong on every
  * workspace package's packed tarball, the core's runtime dependency count (must be zero) and its
  * packed size. The lab (a CLI and a lab, not a library to require) and, for now, the distributed
- * executor are ES-module only, so attw checks them under its `esm-only` profile; the core ships both builds and passes every resolution.
+ * executor are ES-module only, so attw checks them under its `esm-only` profile; the core ships
+ * both builds and passes every resolution.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";

@@ -49,6 +49,13 @@ export interface DistributedExecutorOptions
    * @default 15_000
    */
   reconcileAfter?: number;
+  /**
+   * Milliseconds this submitter's liveness key lives without a refresh (it is refreshed every
+   * third of it). Workers drop the queued jobs of a submitter whose key is gone: after a
+   * submitter dies, its jobs still queued are not run for nobody past this.
+   * @default 30_000
+   */
+  livenessTtl?: number;
 }
 
 /** Options of `runWorker` (and of `concur worker`). */
@@ -98,6 +105,13 @@ export interface WorkerOptions extends RedisTarget {
    * @default 2000
    */
   heartbeatInterval?: number;
+  /**
+   * Name of an exported function of the task module run once in each local worker before its
+   * first task (concur's `initializer`, run on this machine).
+   */
+  initializer?: string;
+  /** Arguments passed to `initializer`. @default [] */
+  initArgs?: readonly unknown[];
   /** Where to report refused jobs and errors outside tasks. @default console.error */
   log?: (message: string) => void;
 }

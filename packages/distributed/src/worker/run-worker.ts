@@ -79,6 +79,10 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
 
   const local = createExecutor<Record<string, unknown>>(kind, moduleUrl, {
     ...(workers !== undefined && { workers }),
+    ...(options.initializer !== undefined && {
+      initializer: options.initializer,
+      initArgs: options.initArgs ?? [],
+    }),
   }) as Executor<Record<string, unknown>>;
   const runner = new JobRunner(local);
   const submitters = new SubmitterCheck(redis);
@@ -126,7 +130,9 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
     // A job whose submitter is gone would run for nobody: drop it.
     if (!(await submitters.alive(data.s))) return;
     if (cancelled.delete(jobId)) return;
-    if (data.to !== undefined) await push(data, encodeResult({ id: jobId, k: "start" }));
+    // The submitter's future turns running (and a timeout's clock starts) on this notice. Not
+    // awaited: it goes first on the same connection, so it still arrives before the result.
+    void push(data, encodeResult({ id: jobId, k: "start" })).catch(() => undefined);
     const result = await runner.run(jobId, job.name, data);
     if (handingBack && token !== undefined) {
       // Stopping past the grace period: the task was cancelled here; another worker runs it.

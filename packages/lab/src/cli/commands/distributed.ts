@@ -1,0 +1,150 @@
+/**
+ * `concur worker` (a daemon running one queue's jobs in a local concur executor) and
+ * `concur status` (the workers alive and the queues' depth), both from @concur/distributed.
+ */
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { RedisConnectionError, readStatus, runWorker, type ClusterStatus } from "@concur/distributed";
+import { exitCodes, parseChoice, parsePositiveInt } from "../usage.js";
+
+interface WorkerFlags {
+  redis: string;
+  module: string;
+  executor: string;
+  workers?: string;
+  concurrency?: string;
+  queue?: string;
+  prefix: string;
+  moduleVersion: string;
+  grace: string;
+  lockDuration: string;
+  stalledInterval: string;
+  maxCrashes: string;
+}
+
+interface StatusFlags {
+  redis: string;
+  prefix: string;
+  queue?: string;
+  json?: boolean;
+}
+
+const LOCAL_EXECUTORS = ["async", "thread", "process"] as const;
+
+/** Adds `concur worker` and `concur status`. */
+export function register(program: Command): void {
+  program
+    .command("worker")
+    .description("Run a queue's tasks on this machine, in a local concur executor, until SIGTERM.")
+    .requiredOption("--redis <url>", "Redis URL, e.g. redis://queue-host:6379")
+    .requiredOption("--module <file>", "the task module (the same one the submitters use)")
+    .option("--executor <kind>", "local executor: async, thread or process", "thread")
+    .option("--workers <n>", "local workers (thread/process) or concurrency (async)")
+    .option("--concurrency <n>", "jobs taken from the queue at once (default 2 × workers)")
+    .option("--queue <name>", "queue name (default: the module's file name)")
+    .option("--prefix <prefix>", "key prefix in Redis", "concur")
+    .option("--module-version <v>", "task module version, checked against the submitters'", "")
+    .option(
+      "--grace <ms>",
+      "on SIGTERM, how long running jobs may finish before they are handed back",
+      "10000",
+    )
+    .option(
+      "--lock-duration <ms>",
+      "job lock: a dead machine's jobs come back after about lock + stalled interval",
+      "5000",
+    )
+    .option("--stalled-interval <ms>", "how often dead machines' jobs are looked for", "5000")
+    .option("--max-crashes <n>", "a job whose worker died this many times fails with WorkerCrashedError", "2")
+    .addHelpText(
+      "after",
+      "\nExample:\n  concur worker --redis redis://queue-host:6379 --module ./dist/tasks.js --executor thread --workers 8\n\n" +
+        "Exit codes: 0 stopped by SIGTERM/SIGINT, 1 Redis unreachable or the module failed to load, 2 bad usage.",
+    )
+    .action(async (flags: WorkerFlags) => {
+      process.exitCode = await worker(flags);
+    });
+
+  program
+    .command("status")
+    .description(
+      "Show the concur workers alive (host, cores, executor, busy/idle, throughput) and queue depths.",
+    )
+    .requiredOption("--redis <url>", "Redis URL")
+    .option("--prefix <prefix>", "key prefix in Redis", "concur")
+    .option("--queue <name>", "only this queue")
+    .option("--json", "print JSON")
+    .action(async (flags: StatusFlags) => {
+      process.exitCode = await status(flags);
+    });
+}
+
+async function worker(flags: WorkerFlags): Promise<number> {
+  const executor = parseChoice("--executor", flags.executor, LOCAL_EXECUTORS);
+  const options = {
+    connection: flags.redis,
+    module: resolve(flags.module),
+    executor,
+    prefix: flags.prefix,
+    moduleVersion: flags.moduleVersion,
+    gracePeriod: parsePositiveInt("--grace", flags.grace),
+    lockDuration: parsePositiveInt("--lock-duration", flags.lockDuration),
+    stalledInterval: parsePositiveInt("--stalled-interval", flags.stalledInterval),
+    maxCrashes: parsePositiveInt("--max-crashes", flags.maxCrashes),
+    ...(flags.workers !== undefined && { workers: parsePositiveInt("--workers", flags.workers) }),
+    ...(flags.concurrency !== undefined && {
+      concurrency: parsePositiveInt("--concurrency", flags.concurrency),
+    }),
+    ...(flags.queue !== undefined && { queue: flags.queue }),
+  };
+  let daemon;
+  try {
+    daemon = await runWorker(options);
+  } catch (error) {
+    process.stderr.write(`concur worker: ${(error as Error).message}\n`);
+    return exitCodes.failure;
+  }
+  process.stderr.write(
+    `concur worker ${daemon.id}: serving queue "${daemon.queue}" with the ${executor} executor (SIGTERM or Ctrl-C stops it)\n`,
+  );
+  const stop = (signal: string): void => {
+    process.stderr.write(`concur worker ${daemon.id}: ${signal}, finishing running jobs\n`);
+    void daemon.close();
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+  await daemon.closed;
+  process.stderr.write(`concur worker ${daemon.id}: stopped after ${daemon.completed} jobs\n`);
+  return exitCodes.ok;
+}
+
+async function status(flags: StatusFlags): Promise<number> {
+  let result: ClusterStatus;
+  try {
+    result = await readStatus({
+      connection: flags.redis,
+      prefix: flags.prefix,
+      ...(flags.queue && { queue: flags.queue }),
+    });
+  } catch (error) {
+    if (!(error instanceof RedisConnectionError)) throw error;
+    process.stderr.write(`concur status: ${error.message}\n`);
+    return exitCodes.failure;
+  }
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return exitCodes.ok;
+  }
+  const lines = [`workers alive: ${result.workers.length}`];
+  for (const w of result.workers) {
+    lines.push(
+      `  ${w.id}  queue ${w.queue}  host ${w.host}  cores ${w.cores}  ${w.executor} × ${w.workers}  ` +
+        `${w.state}  running ${w.running}/${w.concurrency}  done ${w.completed}  ${w.throughput.toFixed(1)} jobs/s`,
+    );
+  }
+  lines.push(`queues: ${result.queues.length}`);
+  for (const q of result.queues)
+    lines.push(`  ${q.queue}  waiting ${q.waiting}  active ${q.active}  delayed ${q.delayed}`);
+  process.stdout.write(`${lines.join("\n")}\n`);
+  return exitCodes.ok;
+}
