@@ -1,7 +1,7 @@
 /**
  * A SIGKILL storm: worker processes killed from outside, mid-task, while the pool is under load.
- * Every future settles exactly once; a task rejected as crashed had really started (its log line)
- * and is never run again; every other task succeeds with its own result.
+ * Every future settles exactly once; a task rejected as crashed had really started (its log line),
+ * at most twice (the tiny-task exception, below); every other task succeeds with its own result.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -80,10 +80,13 @@ test("process pool: a SIGKILL storm fails only tasks that were running, each onc
         }
         crashes++;
         assert.ok(isCrash(result.reason), `task ${id} failed with ${String(result.reason)}`);
-        assert.equal(
-          runs,
-          1,
-          `task ${id} was rejected as crashed: it must have started, once (ran ${runs} times)`,
+        // It must have started. Once, unless its first run was in a tiny-task batch: a process
+        // worker records such a batch as "unsure", so a kill there blames no one and the batch runs
+        // again as suspects, recorded exactly; a kill in that second run blames the task
+        // (docs/design.md, "running slot": the documented exception, at most twice).
+        assert.ok(
+          runs === 1 || runs === 2,
+          `task ${id} was rejected as crashed: it must have started, at most twice (ran ${runs} times)`,
         );
       });
       for (const [id, count] of calls) assert.equal(count, 1, `task ${id} settled ${count} times`);
