@@ -114,4 +114,11 @@ export interface WorkerOptions extends RedisTarget {
   initArgs?: readonly unknown[];
   /** Where to report refused jobs and errors outside tasks. @default console.error */
   log?: (message: string) => void;
+  /**
+   * Called once the worker is connected and registered, just before it takes its first job
+   * (`concur worker` announces itself here: a task that kills the process at once can no longer
+   * beat the announcement).
+   * @default no callback
+   */
+  onReady?: (worker: { readonly id: string; readonly queue: string }) => void;
 }

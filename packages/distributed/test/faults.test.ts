@@ -75,13 +75,9 @@ describe("distributed faults", () => {
 
   test(
     "a task that kills every worker it runs on fails with WorkerCrashedError after 2 deaths",
-    {
-      timeout: 120_000,
-      // Known defect, not hidden: on a quiet machine this hangs in about 3 runs of 4 (the job's
-      // deferred stall failure is not always reported, so the future never settles and the
-      // worker processes outlive the test). Open in issue 11; remove this line with the fix.
-      skip: "KNOWN DEFECT (issue 11): a repeat crasher's future can hang; see the issue note",
-    },
+    // Regression: a worker used to take jobs before announcing "serving queue", so this task
+    // killed it before the harness saw it start (3 runs in 4 under load).
+    { timeout: 120_000 },
     async () => {
       const prefix = prefixFor("crash");
       await using ex = new DistributedExecutor<Tasks>(tasksUrl, { connection: redisUrl, prefix });

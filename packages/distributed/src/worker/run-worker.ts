@@ -151,7 +151,9 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
     stalledInterval,
     // BullMQ fails a job once it stalled more than maxStalledCount times.
     maxStalledCount: maxCrashes - 1,
-    autorun: true,
+    // Started below, once ready and announced: a job taken earlier could kill this process
+    // before anyone knew it served the queue.
+    autorun: false,
   });
   worker.on("error", (error) => log(`concur worker: ${error.message}`));
   worker.on("failed", (job, error) => {
@@ -188,6 +190,9 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
   const startedAt = Date.now();
   await heartbeat.start();
   await worker.waitUntilReady();
+  options.onReady?.({ id, queue });
+  // run() settles when the worker closes; its errors also reach the 'error' handler above.
+  void worker.run().catch((error: unknown) => log(`concur worker: ${(error as Error).message}`));
 
   let closing: Promise<void> | undefined;
   let resolveClosed!: () => void;

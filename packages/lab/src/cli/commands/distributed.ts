@@ -99,14 +99,18 @@ async function worker(flags: WorkerFlags): Promise<number> {
   };
   let daemon;
   try {
-    daemon = await runWorker(options);
+    daemon = await runWorker({
+      ...options,
+      // Written before the first job is taken: stderr on a pipe or file is synchronous here.
+      onReady: ({ id, queue }) =>
+        process.stderr.write(
+          `concur worker ${id}: serving queue "${queue}" with the ${executor} executor (SIGTERM or Ctrl-C stops it)\n`,
+        ),
+    });
   } catch (error) {
     process.stderr.write(`concur worker: ${(error as Error).message}\n`);
     return exitCodes.failure;
   }
-  process.stderr.write(
-    `concur worker ${daemon.id}: serving queue "${daemon.queue}" with the ${executor} executor (SIGTERM or Ctrl-C stops it)\n`,
-  );
   const stop = (signal: string): void => {
     process.stderr.write(`concur worker ${daemon.id}: ${signal}, finishing running jobs\n`);
     void daemon.close();
