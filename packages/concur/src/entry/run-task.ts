@@ -97,10 +97,10 @@ export class WorkerRuntime {
             new CancelledError(`task "${this.#current.context.name}" was cancelled`),
           );
         } else if (this.#isQueued(message.id)) this.#dropped.add(message.id);
-        // else it finished already: send its result, if held, now, because until the main side
-        // hears of it, it counts the task as still running (and would stop this worker after
-        // cancelGracePeriod).
-        else this.#flush();
+        // Whatever it was, results held back go now: until the main side hears of them, it
+        // cannot tell which task runs here, and would stop this worker after cancelGracePeriod
+        // if the cancelled task might be the one.
+        this.#flush();
         return;
       case "release":
         this.#release(message.ids);

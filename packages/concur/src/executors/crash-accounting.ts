@@ -26,6 +26,28 @@ export interface CrashVerdict {
   suspects: TaskRecord[];
 }
 
+/**
+ * While the worker lives: may `target` (one of `inflight`) be the task it runs now? Asked when a
+ * cancelled task ignores its signal and the worker, busy in sync code, cannot say: the tasks
+ * before it in `inflight` may have finished with their results held back. `slot` is the running
+ * slot read now.
+ */
+export function mayBeRunning(
+  inflight: readonly TaskRecord[],
+  slot: number | undefined,
+  target: TaskRecord,
+): boolean {
+  const at = inflight.indexOf(target);
+  if (at === 0) return true;
+  if (at < 0 || slot === undefined) return false;
+  const { kind, id } = decodeSlot(slot);
+  if (kind === SlotKind.running) return id === target.id;
+  if (kind !== SlotKind.unsure) return false;
+  // unsure(X): X or a later task may run. Not found: X was reported, and all held come after it.
+  const from = inflight.findIndex((record) => record.id === id);
+  return from <= at;
+}
+
 /** `inflight`: the tasks the worker held and had not reported, in the order it was given them. */
 export function judgeCrash(inflight: readonly TaskRecord[], slot: number | undefined): CrashVerdict {
   if (slot === undefined) {

@@ -7,6 +7,7 @@ import type { RunTask } from "../protocol/messages.js";
 import type { WorkerExit, WorkerHandle } from "../runtime/handle.js";
 import type { Transferable } from "../types.js";
 import type { TaskRecord } from "./base.js";
+import { mayBeRunning } from "./crash-accounting.js";
 
 export interface PoolWorker {
   /** Set right after creation (the handle's callbacks need the worker first). */
@@ -23,7 +24,12 @@ export interface PoolWorker {
   startError: unknown;
   fatal: unknown;
   idleTimer: NodeJS.Timeout | undefined;
+  /** Stops a stopping worker that will not exit (retire, shutdown). */
   killTimer: NodeJS.Timeout | undefined;
+  /** Stops a worker whose cancelled or timed-out task ignores its signal (cancelGracePeriod). */
+  cancelKillTimer: NodeJS.Timeout | undefined;
+  /** The pool killed it for a cancelled task: its death is not a crash. */
+  killedForCancel: boolean;
 }
 
 export function newPoolWorker(): PoolWorker {
@@ -39,7 +45,27 @@ export function newPoolWorker(): PoolWorker {
     fatal: undefined,
     idleTimer: undefined,
     killTimer: undefined,
+    cancelKillTimer: undefined,
+    killedForCancel: false,
   };
+}
+
+/** True while the worker's running task is one that was cancelled or timed out. */
+export function runningAborted(worker: PoolWorker): boolean {
+  const first = worker.inflight.values().next();
+  return !first.done && first.value.state === "done";
+}
+
+/**
+ * True while a cancelled or timed-out task may be what the worker runs: the first one not
+ * reported, or, behind results held back, one the running slot (read now) points at.
+ */
+export function mayRunAborted(worker: PoolWorker): boolean {
+  if (runningAborted(worker)) return true;
+  const records = [...worker.inflight.values()];
+  if (!records.some((record) => record.state === "done")) return false;
+  const slot = worker.handle.peekSlot();
+  return records.some((record) => record.state === "done" && mayBeRunning(records, slot, record));
 }
 
 /** Formats the submitting stack: only for failures, because formatting a stack is costly. */

@@ -140,6 +140,7 @@ export class WorkerSet implements Iterable<PoolWorker> {
     this.#workers.delete(worker);
     clearTimeout(worker.idleTimer);
     clearTimeout(worker.killTimer);
+    clearTimeout(worker.cancelKillTimer);
     if (wasStarting) this.#onStartFailure(worker, exit);
     else if (worker.inflight.size > 0) this.#options.hooks.lost(worker, exit);
     this.#options.hooks.changed();
@@ -244,11 +245,19 @@ export class WorkerSet implements Iterable<PoolWorker> {
 
   /** Kills `worker` after `ms` if `still()` says it should go then (a task ignoring its abort). */
   killLater(worker: PoolWorker, ms: number, still: () => boolean): void {
-    if (worker.killTimer) return;
-    worker.killTimer = setTimeout(() => {
-      worker.killTimer = undefined;
-      if (still()) worker.handle.kill();
+    if (worker.cancelKillTimer) return;
+    worker.cancelKillTimer = setTimeout(() => {
+      worker.cancelKillTimer = undefined;
+      if (!still()) return;
+      worker.killedForCancel = true;
+      worker.handle.kill();
     }, ms);
+  }
+
+  /** The task that made killLater wait reported: the kill is off. */
+  cancelKill(worker: PoolWorker): void {
+    clearTimeout(worker.cancelKillTimer);
+    worker.cancelKillTimer = undefined;
   }
 
   updateRef(worker: PoolWorker): void {

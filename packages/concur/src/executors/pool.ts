@@ -21,7 +21,7 @@ import { judgeCrash } from "./crash-accounting.js";
 import { autoChunk, pickWorker, prefetchLimit } from "./pool-policy.js";
 import { TaskQueue } from "./pool-queue.js";
 import { outcomeError, sendBatch } from "./pool-messages.js";
-import { crashError, type PoolWorker } from "./pool-worker.js";
+import { crashError, mayRunAborted, runningAborted, type PoolWorker } from "./pool-worker.js";
 import { WorkerSet, initMessage } from "./pool-workers.js";
 import { Waiters } from "./waiters.js";
 
@@ -213,17 +213,15 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
       if (status === Status.ok) this.resolveTask(record, payload, ms);
       else if (status !== Status.dropped) this.rejectTask(record, outcomeError(record, outcome), ms);
     }
-    if (worker.killTimer && !this.#runningAborted(worker)) {
-      clearTimeout(worker.killTimer);
-      worker.killTimer = undefined;
-    }
+    if (worker.cancelKillTimer && !mayRunAborted(worker)) this.#workers.cancelKill(worker);
+    // A flush reveals where the worker is: a cancelled task may now be known to be running.
+    if (!worker.cancelKillTimer && runningAborted(worker)) this.#killIfStillAborted(worker);
     this.#afterWork(worker);
   }
 
-  /** True while the worker's running task is one that was cancelled or timed out. */
-  #runningAborted(worker: PoolWorker): boolean {
-    const first = worker.inflight.values().next();
-    return !first.done && first.value.state === "done";
+  /** The aborted task gets cancelGracePeriod to stop through its signal; then the worker goes. */
+  #killIfStillAborted(worker: PoolWorker): void {
+    this.#workers.killLater(worker, this.#cancelGrace, () => mayRunAborted(worker));
   }
 
   #onReleased(worker: PoolWorker, ids: number[]): void {
@@ -257,8 +255,10 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
     for (const record of records) this.#unassign(worker, record);
     const { running, requeue, suspects } = judgeCrash(records, exit.slot);
     // A running task already settled was cancelled or timed out: killing its worker was ours.
-    if (running ? running.state !== "done" : records.some((record) => record.state !== "done"))
-      this.statsRecorder.workersCrashed++;
+    const ours =
+      worker.killedForCancel ||
+      (running ? running.state === "done" : records.every((r) => r.state === "done"));
+    if (!ours) this.statsRecorder.workersCrashed++;
     if (running) this.rejectTask(running, crashError(running, exit, worker.fatal));
     // Made on the first crash that leaves suspects: until then, sending pays no lookup.
     if (suspects.length > 0) this.#suspects ??= new WeakSet();
@@ -278,9 +278,9 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
     } catch {
       // The channel is gone: the worker is dying and its exit will clean up.
     }
-    // The running task gets a grace period to stop through its signal; then the worker goes.
-    if (worker.inflight.keys().next().value === record.id)
-      this.#workers.killLater(worker, this.#cancelGrace, () => this.#runningAborted(worker));
+    // Checked when the grace period ends, not now: the task may be queued behind others, or
+    // running behind finished results the worker holds back.
+    this.#killIfStillAborted(worker);
   }
 
   protected forceStop(error: CancelledError): void {

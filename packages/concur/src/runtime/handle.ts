@@ -33,6 +33,11 @@ export interface WorkerHandle {
   kill(): void;
   /** Whether the worker keeps this process alive: only while it holds tasks. */
   setRef(ref: boolean): void;
+  /**
+   * The running slot's value now, while the worker lives (undefined if it has none): where a
+   * cancelled task stands when the worker is too busy in a task to answer.
+   */
+  peekSlot(): number | undefined;
 }
 
 /** A listener for whatever a worker sends: validated, then a message or a protocol problem. */

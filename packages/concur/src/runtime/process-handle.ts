@@ -68,6 +68,10 @@ export class ProcessHandle implements WorkerHandle {
     });
   }
 
+  peekSlot(): number | undefined {
+    return this.#slot?.peek();
+  }
+
   send(message: MainMessage): void {
     if (!this.#child.connected) throw new Error("the worker process has disconnected");
     this.#child.send(message);

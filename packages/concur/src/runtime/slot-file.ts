@@ -29,18 +29,27 @@ export class SlotFile {
     }
   }
 
-  /** The last value written, or undefined if the child never wrote one; closes the file. */
-  readAndClose(): number | undefined {
+  /** The last value written so far (0 if none), or undefined once closed or unreadable. */
+  peek(): number | undefined {
     if (this.#closed) return undefined;
-    this.#closed = true;
     try {
       const bytes = new Float64Array(1);
-      const read = readSync(this.fd, bytes, 0, SLOT_BYTES, 0);
-      return read === SLOT_BYTES ? bytes[0] : 0;
+      return readSync(this.fd, bytes, 0, SLOT_BYTES, 0) === SLOT_BYTES ? bytes[0] : 0;
     } catch {
       return undefined;
-    } finally {
-      closeSync(this.fd);
     }
+  }
+
+  /** The last value written (0 if none), or undefined if unreadable; closes the file. */
+  readAndClose(): number | undefined {
+    if (this.#closed) return undefined;
+    const value = this.peek();
+    this.#closed = true;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // Already gone: nothing to release.
+    }
+    return value;
   }
 }

@@ -133,4 +133,8 @@ export class ThreadHandle implements WorkerHandle {
     if (ref) this.#worker.ref();
     else this.#worker.unref();
   }
+
+  peekSlot(): number | undefined {
+    return this.#slot[0];
+  }
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { TaskRecord } from "../../src/executors/base.js";
-import { judgeCrash } from "../../src/executors/crash-accounting.js";
+import { judgeCrash, mayBeRunning } from "../../src/executors/crash-accounting.js";
 import { StartPolicy } from "../../src/executors/start-policy.js";
 import { SlotKind, decodeSlot, encodeSlot } from "../../src/protocol/running-slot.js";
 
@@ -20,6 +20,25 @@ test("running(X): X alone is blamed; the finished ones before it and the rest ru
   assert.equal(verdict.running?.id, 13);
   assert.deepEqual(ids(verdict.requeue), [11, 12, 14]);
   assert.deepEqual(verdict.suspects, []);
+});
+
+test("mayBeRunning: the first task not reported, or the one the live slot points at", () => {
+  const [first, second, third, fourth] = records as [TaskRecord, TaskRecord, TaskRecord, TaskRecord];
+  assert.equal(mayBeRunning(records, undefined, first), true, "first: running or about to");
+  assert.equal(mayBeRunning(records, undefined, third), false, "no slot: only the order tells");
+  assert.equal(mayBeRunning(records, encodeSlot(SlotKind.running, 13), third), true);
+  assert.equal(mayBeRunning(records, encodeSlot(SlotKind.running, 12), third), false, "another task runs");
+  assert.equal(mayBeRunning(records, encodeSlot(SlotKind.done, 12), third), false, "it has not started");
+  assert.equal(mayBeRunning(records, 0, third), false);
+  // unsure(X): X or a later one may run, so a target from X on may; before X, it finished.
+  assert.equal(mayBeRunning(records, encodeSlot(SlotKind.unsure, 12), third), true);
+  assert.equal(mayBeRunning(records, encodeSlot(SlotKind.unsure, 13), second), false);
+  assert.equal(mayBeRunning(records, encodeSlot(SlotKind.unsure, 5), fourth), true, "X already reported");
+  assert.equal(
+    mayBeRunning(records, encodeSlot(SlotKind.running, 99), { id: 99 } as TaskRecord),
+    false,
+    "not held",
+  );
 });
 
 test("done(X) and none: nobody is blamed, everything runs again", () => {
