@@ -18,15 +18,28 @@ export interface WorkerProcess {
   output: () => string;
 }
 
+/** Where and how a worker process runs, beyond the defaults. */
+export interface WorkerLaunch {
+  /** A command the worker runs under, e.g. `ip netns exec <ns>` (argv before node's). */
+  wrap?: readonly string[];
+  /** The task module. @default the test fixture module (tasks.ts) */
+  module?: URL;
+  /** Added to the worker's environment. */
+  env?: Readonly<Record<string, string>>;
+}
+
 /** Starts `concur worker` on the test fixture module; resolves once it serves the queue. */
 export async function startWorkerProcess(
   redisUrl: string,
   prefix: string,
   extra: string[] = [],
+  launch: WorkerLaunch = {},
 ): Promise<WorkerProcess> {
+  const [command, ...wrapArgs] = [...(launch.wrap ?? []), process.execPath];
   const child = spawn(
-    process.execPath,
+    command!,
     [
+      ...wrapArgs,
       "--import",
       "tsx",
       cliBin,
@@ -34,7 +47,7 @@ export async function startWorkerProcess(
       "--redis",
       redisUrl,
       "--module",
-      fileURLToPath(tasksUrl),
+      fileURLToPath(launch.module ?? tasksUrl),
       "--prefix",
       prefix,
       "--lock-duration",
@@ -43,7 +56,7 @@ export async function startWorkerProcess(
       "2000",
       ...extra,
     ],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...launch.env } },
   );
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -51,7 +64,7 @@ export async function startWorkerProcess(
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`concur worker did not start within 60 s:\n${output}`)),
+      () => reject(new Error(`concur worker did not start within 30 s:\n${output}`)),
       30_000,
     );
     const onData = (): void => {
@@ -100,6 +113,11 @@ export class OwnRedis {
     const redis = new OwnRedis(await freePort(), await mkdtemp(join(tmpdir(), "concur-redis-")), extra);
     await redis.restart();
     return redis;
+  }
+
+  /** The running redis-server's pid (for a synchronous kill in a signal handler). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
   }
 
   get url(): string {
