@@ -80,6 +80,8 @@ function selectCells(
   }
   config.filter = filter.source;
   config.tasks = config.tasks.filter((task) => selected.some((plan) => plan.task === task));
+  if (config.python.enabled && keep(python).length === 0)
+    config.python = { enabled: false, note: `No Python row matches --filter ${filter.source}.` };
   return {
     tasks: tasks
       .map((task) => ({ workload: task.workload, plans: keep(task.plans) }))

@@ -104,7 +104,7 @@ describe("what the runs cost, in every reporter", () => {
   test("terminal: CPU per run and peak RSS in one column; n/a where not measurable", () => {
     const text = renderTerminal(r, { color: false });
     assert.match(text, / cpu u\+s\/run · peak RSS │\n/);
-    assert.match(text, /│ sequential +│.*│ +790\+4\.50 ms · 88 MiB │\n/);
+    assert.match(text, /│ sequential +│.*│ +790\+5 ms · 88 MiB │\n/);
     assert.match(text, /│ thread ×2 ★ +│.*│ +1\.60\+0\.02 s · 120 MiB │\n/);
     assert.match(text, /│ process ×2 +│.*│ +n\/a │\n/);
     assert.match(

@@ -9,6 +9,8 @@ import { findPython } from "../../src/lab/env.js";
 import { renderJson } from "../../src/lab/reporters/json.js";
 import type { BenchReport } from "../../src/lab/report.js";
 
+const python = await findPython();
+
 // Small enough for a shared 2-core machine: no timing is asserted, only the shape of the result.
 const small: BenchOptions = {
   workers: [1, 2],
@@ -114,8 +116,15 @@ describe("runBench", () => {
   });
 
   test("a filter keeps the cells it matches, and only their tasks; CPU, memory and load are recorded", async () => {
-    const report = await runBench({ ...small, filter: "cpu/sequential/*,cpu/process/2" });
+    const report = await runBench({ ...small, python: true, filter: "cpu/sequential/*,cpu/process/2" });
     await assertValid(report);
+    assert.equal(report.config.python.enabled, false);
+    assert.match(
+      report.config.python.note!,
+      python === null
+        ? /python3 was not found/
+        : /^No Python row matches --filter cpu\/sequential\/\*,cpu\/process\/2\.$/,
+    );
     assert.deepEqual(
       report.cells.map((c) => c.id),
       ["cpu/sequential/1", "cpu/process/2"],

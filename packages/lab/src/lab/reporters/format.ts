@@ -286,15 +286,23 @@ function missing(value: "unavailable" | undefined): string {
 export function formatCpu(cell: CellResult): string {
   const cpu = cpuPerRun(cell);
   if (cpu === undefined || cpu === "unavailable") return missing(cpu);
-  if (cpu.userMs + cpu.systemMs < 1000) return `${formatNumber(cpu.userMs)}+${formatNumber(cpu.systemMs)} ms`;
-  return `${(cpu.userMs / 1000).toFixed(2)}+${(cpu.systemMs / 1000).toFixed(2)} s`;
+  // Both parts to the decimals the total needs: "44.1+0.0 ms", not "44.1+0.00200 ms".
+  const total = cpu.userMs + cpu.systemMs;
+  if (total >= 1000) return `${(cpu.userMs / 1000).toFixed(2)}+${(cpu.systemMs / 1000).toFixed(2)} s`;
+  const digits = cpuDigits(total);
+  return `${cpu.userMs.toFixed(digits)}+${cpu.systemMs.toFixed(digits)} ms`;
+}
+
+/** Decimals for CPU milliseconds: /proc counts a child's time in 10 ms ticks, so no more than 2. */
+function cpuDigits(ms: number): number {
+  return ms >= 100 ? 0 : ms >= 10 ? 1 : 2;
 }
 
 /** One CPU time per run, "380 ms" (`which` picks user or system). */
 export function formatCpuPart(cell: CellResult, which: "userMs" | "systemMs"): string {
   const cpu = cpuPerRun(cell);
   if (cpu === undefined || cpu === "unavailable") return missing(cpu);
-  return formatMs(cpu[which]);
+  return `${cpu[which].toFixed(cpuDigits(cpu[which]))} ms`;
 }
 
 /** Peak resident memory of the measured runs: "88 MiB". */
