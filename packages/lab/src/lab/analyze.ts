@@ -30,6 +30,7 @@ export function finalizeCell(cell: CellResult): CellResult {
   cell.startupStats = cell.startupMs.length > 0 ? summarize(cell.startupMs) : null;
   const med = cell.stats ? median(cell.samplesMs) : null;
   cell.msPerUnit = med !== null && cell.work.perRun > 0 ? med / cell.work.perRun : null;
+  cell.throughputPerSecond = med !== null && med > 0 ? cell.work.perRun / (med / 1000) : null;
   if (cell.work.innerIterations !== undefined) {
     cell.msPerMillionIterations =
       med !== null && cell.work.innerIterations > 0 ? (med * 1e6) / cell.work.innerIterations : null;

@@ -3,6 +3,7 @@
  * and the machine. The defaults are budgeted so that `npm start` takes about a minute on 2 cores
  * and `--quick` about 15 seconds.
  */
+import { parseCellFilter, type CellFilter } from "./filter.js";
 import { MIN_RUNS_FOR_INTERVAL } from "./inference.js";
 import type { BenchExecutor } from "./report.js";
 
@@ -71,6 +72,12 @@ export interface BenchOptions {
   pythonRepetitions?: number;
   /** Benchmark a user's task instead of the seed's. */
   module?: UserTaskOptions;
+  /**
+   * Run only the cells whose id matches: comma-separated glob patterns over the whole id
+   * (`cpu/thread/*`, `io/async/*`; `*` any characters, `?` one). One that matches no cell is a
+   * RangeError listing the cell ids, thrown before any cell runs.
+   */
+  filter?: string;
 }
 
 /** The settings every default resolves to, before the machine and the data are known. */
@@ -92,6 +99,7 @@ export interface ResolvedOptions {
   pythonRecords: number | undefined;
   pythonRepetitions: number;
   module: UserTaskOptions | undefined;
+  filter: CellFilter | undefined;
 }
 
 /** The defaults, and what `--quick` changes. */
@@ -167,6 +175,7 @@ export function resolveOptions(options: BenchOptions, cores: number): ResolvedOp
     pythonRepetitions:
       options.pythonRepetitions ?? Math.min(options.minRuns ?? Infinity, base.pythonRepetitions),
     module: options.module,
+    filter: options.filter === undefined ? undefined : parseCellFilter(options.filter),
   };
   check(resolved);
   return resolved;

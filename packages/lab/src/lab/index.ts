@@ -64,4 +64,7 @@ export { renderTerminal, type TerminalOptions } from "./reporters/terminal.js";
 export { renderJson } from "./reporters/json.js";
 export { renderMarkdown } from "./reporters/markdown.js";
 export { renderHtml } from "./reporters/html.js";
+export { renderCsv, csvField, CSV_COLUMNS } from "./reporters/csv.js";
+export { parseCellFilter, NoCellMatchError, type CellFilter } from "./filter.js";
+export { SPIKE_CORES, LOAD_WINDOW_MS } from "./usage.js";
 export * from "./report.js";

@@ -1,14 +1,17 @@
 /**
  * Measures one task's cells: every executor started and timed apart (start-up), warmed up, then
  * run round-robin until each cell has enough runs. Executors stay warm across their runs and are
- * all shut down at the end, whatever happened.
+ * all shut down at the end, whatever happened. With a meter, each measured run's CPU time, peak
+ * memory and the machine's load are recorded over the same span as its time.
  */
 import { performance } from "node:perf_hooks";
 import { createExecutor } from "concur";
 import type { Executor } from "concur";
 import { emptyCell, type CellPlan } from "./cells.js";
+import type { Meter, RunUsage } from "./meter.js";
 import type { CellResult } from "./report.js";
 import { estimateRemainingMs, isSatisfied, nextRound, type RunRule } from "./schedule.js";
+import { cellLoad, cellResources } from "./usage.js";
 import type { Workload } from "./workloads.js";
 
 /** Progress of a task's measurement, as the runner reports it. */
@@ -33,12 +36,18 @@ export interface MeasureOptions extends RunRule {
   warmupRuns: number;
   signal: AbortSignal;
   onEvent?: (event: MeasureEvent) => void;
+  /** Measures each run's CPU time, memory and the machine's load; none without. */
+  meter?: Meter;
 }
 
 interface CellState {
   readonly plan: CellPlan;
   readonly cell: CellResult;
   readonly samplesMs: number[];
+  /** What each measured run cost, in the order of `samplesMs`. */
+  readonly usages: RunUsage[];
+  /** The child processes this cell's executor started (its process workers). */
+  readonly workerPids: Set<number>;
   executor: Executor<any> | undefined;
   closed: boolean;
 }
@@ -56,7 +65,15 @@ export async function measureTask(
   const { signal } = options;
   const states: CellState[] = plans.map((plan) => {
     const cell = emptyCell(plan, workload.work);
-    return { plan, cell, samplesMs: cell.samplesMs, executor: undefined, closed: false };
+    return {
+      plan,
+      cell,
+      samplesMs: cell.samplesMs,
+      usages: [],
+      workerPids: new Set(),
+      executor: undefined,
+      closed: false,
+    };
   });
   let reference: { cellId: string; checksum: string } | undefined;
   let measuredMs = 0;
@@ -70,8 +87,9 @@ export async function measureTask(
   };
 
   const runOnce = async (state: CellState, warmup: boolean): Promise<void> => {
+    const clock = warmup ? undefined : options.meter?.run(workersOfOtherCells(states, state));
     try {
-      const { ms, checksum } = await workload.run(state.executor!, signal);
+      const { ms, checksum } = await workload.run(state.executor!, signal, clock);
       if (signal.aborted) return; // a run cut short by Ctrl-C is not a sample
       if (checksum !== undefined) {
         reference ??= { cellId: state.cell.id, checksum };
@@ -81,6 +99,8 @@ export async function measureTask(
       }
       if (!warmup) {
         state.samplesMs.push(ms);
+        const usage = clock?.usage();
+        if (usage) state.usages.push(usage);
         measuredMs += ms;
       }
       const etaMs = estimateRemainingMs(states, options);
@@ -95,6 +115,8 @@ export async function measureTask(
       });
     } catch (error) {
       if (!signal.aborted) fail(state, error);
+    } finally {
+      clock?.stop(); // a run that threw before its end must not leave its sampler running
     }
   };
 
@@ -102,6 +124,7 @@ export async function measureTask(
     // Start-up: one executor at a time, so that pools do not compete for the CPU while booting.
     for (const state of states) {
       if (signal.aborted) break;
+      const before = new Set(options.meter?.children());
       const began = performance.now();
       try {
         state.executor = createExecutor(state.plan.executor, workload.moduleUrl, {
@@ -113,6 +136,7 @@ export async function measureTask(
         const pooled = state.plan.executor === "thread" || state.plan.executor === "process";
         await workload.ping(state.executor, pooled ? state.plan.workers : 1);
         const ms = performance.now() - began;
+        for (const pid of options.meter?.children() ?? []) if (!before.has(pid)) state.workerPids.add(pid);
         state.cell.startupMs.push(ms);
         options.onEvent?.({ type: "startup", cellId: state.cell.id, ms });
       } catch (error) {
@@ -151,7 +175,25 @@ export async function measureTask(
       state.cell.status = signal.aborted ? "interrupted" : "failed";
       if (!signal.aborted) state.cell.error ??= "no executor";
     }
+    if (options.meter) recordUsage(state, options.meter);
     options.onEvent?.({ type: "cell-done", cell: state.cell });
   }
   return states.map((state) => state.cell);
+}
+
+/** The process workers of every cell but `state`'s: they stay warm while it runs. */
+function workersOfOtherCells(states: readonly CellState[], state: CellState): Set<number> {
+  return new Set(states.filter((other) => other !== state).flatMap((other) => [...other.workerPids]));
+}
+
+/** Fills the cell's resources and load from its runs' usage (when every measured run has one). */
+function recordUsage(state: CellState, meter: Meter): void {
+  const { cell, usages } = state;
+  if (usages.length === 0 || usages.length !== state.samplesMs.length) return;
+  // Without /proc only this process is measured: a process pool's work happens elsewhere.
+  cell.resources =
+    !meter.tree && cell.executor === "process"
+      ? "unavailable"
+      : cellResources(usages, meter.tree ? "tree" : "process");
+  cell.load = cellLoad(usages);
 }

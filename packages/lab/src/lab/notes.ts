@@ -59,6 +59,29 @@ export function collectNotes(config: BenchConfig, cells: readonly CellResult[]):
       "async runs every input of a run at once on this event loop (its worker count is its concurrency).",
     );
   }
+  notes.push(...usageNotes(config, cells));
   if (config.python.note) notes.push(config.python.note);
+  return notes;
+}
+
+/** What the CPU and memory columns cover, and whether the machine's load could be watched. */
+function usageNotes(config: BenchConfig, cells: readonly CellResult[]): string[] {
+  const notes: string[] = [];
+  const scopes = new Set(cells.map((c) => (typeof c.resources === "object" ? c.resources.scope : undefined)));
+  const endpoint = config.endpoint.embedded && config.tasks.includes("io") ? ", the embedded endpoint" : "";
+  if (scopes.has("tree")) {
+    notes.push(
+      `CPU time (user + system, median per run) and peak RSS are of this process (the lab, its worker threads${endpoint}) and its child processes, over the measured runs.`,
+    );
+  } else if (scopes.has("process")) {
+    notes.push(
+      `CPU time (user + system, median per run) and peak RSS are of this process only (the lab, its worker threads${endpoint}): without /proc, child processes are not measured and process pools show n/a.`,
+    );
+  }
+  if (cells.some((c) => c.load === "unavailable")) {
+    notes.push(
+      "The machine's load was not sampled during the runs (no /proc here): whether other programs competed cannot be told.",
+    );
+  }
   return notes;
 }

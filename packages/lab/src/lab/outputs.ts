@@ -11,6 +11,21 @@ import { reporters, type ReporterName } from "./reporters/registry.js";
 /** Where each reporter's output goes: a file path, or `-` for stdout. */
 export type OutputTargets = Partial<Record<Exclude<ReporterName, "terminal">, string>>;
 
+/** The flag that names each target, for messages. */
+export const TARGET_FLAGS: Readonly<Record<keyof OutputTargets, string>> = {
+  json: "--json",
+  markdown: "--markdown",
+  html: "--html",
+  csv: "--export-csv",
+};
+
+/** The flags of the targets that go to stdout: more than one would interleave two documents there. */
+export function stdoutFlags(targets: OutputTargets): string[] {
+  return (Object.entries(targets) as Array<[keyof OutputTargets, string | undefined]>)
+    .filter(([, target]) => target === "-")
+    .map(([name]) => TARGET_FLAGS[name]);
+}
+
 /** True when some target is stdout (then the terminal table should not go there too). */
 export function claimsStdout(targets: OutputTargets): boolean {
   return Object.values(targets).some((target) => target === "-");

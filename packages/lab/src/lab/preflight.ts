@@ -8,7 +8,7 @@ import { access, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { OutputTargets } from "./outputs.js";
+import { TARGET_FLAGS, type OutputTargets } from "./outputs.js";
 
 /** A problem found before the run: its message is for the user, as is. */
 export class PreflightError extends Error {
@@ -117,10 +117,10 @@ function run(
  * writable ancestor) and the file, if present, is a writable file. `-` (stdout) always can.
  */
 export async function checkTargets(targets: OutputTargets): Promise<void> {
-  for (const [name, target] of Object.entries(targets)) {
+  for (const [name, target] of Object.entries(targets) as Array<[keyof OutputTargets, string | undefined]>) {
     if (!target || target === "-") continue;
     const path = resolve(target);
-    const flag = `--${name}`;
+    const flag = TARGET_FLAGS[name];
     const existing = await stat(path).catch(() => undefined);
     if (existing?.isDirectory()) throw new PreflightError(`${flag}: ${path} is a directory`);
     if (existing) {

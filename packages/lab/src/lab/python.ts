@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { LETTERS, type CompanyRecord } from "../letters/index.js";
-import { cellId, emptyCell } from "./cells.js";
+import { cellId, emptyCell, type CellPlan } from "./cells.js";
 import type { SeedTask } from "./config.js";
-import type { BenchExecutor, CellResult } from "./report.js";
+import type { BenchExecutor, CellResult, WorkUnit } from "./report.js";
 import { totalIterations } from "./workloads.js";
 
 /** The script, found next to the package's own files (src/ or dist/). */
@@ -36,6 +36,8 @@ export interface PythonRunOptions {
   /** Expected checksum of the CPU task over `records` (Node's own sum), to cross-check Python's. */
   cpuChecksum?: number;
   signal?: AbortSignal;
+  /** Which of the cells to run (`--filter`); every one when omitted. */
+  include?: (cellId: string) => boolean;
   /** Called per sample, for progress. */
   onSample?: (cell: CellResult, ms: number) => void;
 }
@@ -62,30 +64,89 @@ interface PythonEvent {
 // Ctrl-C reaches the script as SIGINT (it shuts its pools down); one that does not exit is killed.
 const KILL_GRACE_MS = 3000;
 
-/** Runs the experiment; never throws for a Python-side failure (it becomes `error` and failed cells). */
+/** The Python cells of `tasks` × `executors` (those Python has), in report order. */
+export function pythonCellPlans(
+  tasks: readonly SeedTask[],
+  executors: readonly BenchExecutor[],
+  workers: { io: number; cpu: number },
+): CellPlan[] {
+  return tasks.flatMap((task) =>
+    PYTHON_EXECUTORS.filter((kind) => executors.includes(kind)).map((executor) => {
+      const count = executor === "sequential" ? 1 : workers[task];
+      return {
+        id: cellId(task, "python", executor, count),
+        task,
+        runtime: "python",
+        executor,
+        workers: count,
+      };
+    }),
+  );
+}
+
+function workOf(task: SeedTask, options: PythonRunOptions): WorkUnit {
+  if (task === "io") return { name: "request", perRun: LETTERS.length };
+  return {
+    name: "record",
+    perRun: options.records.length,
+    innerIterations: totalIterations(options.records, options.multiplier),
+  };
+}
+
+/**
+ * Runs the experiment; never throws for a Python-side failure (it becomes `error` and failed
+ * cells). The script runs every task it is given under every executor it is given, so when
+ * `include` picks different executors per task, each set of executors gets a script of its own.
+ */
 export async function runPythonExperiment(options: PythonRunOptions): Promise<PythonRunResult> {
-  const executors = PYTHON_EXECUTORS.filter((kind) => options.executors.includes(kind));
-  const cells = new Map<string, CellResult>();
-  for (const task of options.tasks) {
-    const work =
-      task === "io"
-        ? { name: "request", perRun: LETTERS.length }
-        : {
-            name: "record",
-            perRun: options.records.length,
-            innerIterations: totalIterations(options.records, options.multiplier),
-          };
-    for (const executor of executors) {
-      const workers = executor === "sequential" ? 1 : options.workers[task];
-      const id = cellId(task, "python", executor, workers);
-      cells.set(id, emptyCell({ id, task, runtime: "python", executor, workers }, work));
-    }
-  }
+  const plans = pythonCellPlans(options.tasks, options.executors, options.workers).filter(
+    (plan) => options.include?.(plan.id) ?? true,
+  );
+  const cells = new Map(
+    plans.map((plan) => [plan.id, emptyCell(plan, workOf(plan.task as SeedTask, options))]),
+  );
   if (cells.size === 0) return { cells: [], interrupted: false };
+  const groups = new Map<string, ScriptGroup>();
+  for (const task of options.tasks) {
+    const executors = PYTHON_EXECUTORS.filter((kind) =>
+      plans.some((plan) => plan.task === task && plan.executor === kind),
+    );
+    if (executors.length === 0) continue;
+    const group = groups.get(executors.join(","));
+    if (group) group.tasks.push(task);
+    else groups.set(executors.join(","), { tasks: [task], executors });
+  }
 
   const dir = await mkdtemp(join(tmpdir(), "concur-bench-py-"));
   const recordsFile = join(dir, "records.json");
-  await writeFile(recordsFile, JSON.stringify(options.records));
+  let interrupted = false;
+  let error: string | undefined;
+  try {
+    await writeFile(recordsFile, JSON.stringify(options.records));
+    for (const group of groups.values()) {
+      const outcome = await runScript(options, group, recordsFile, cells);
+      interrupted ||= outcome.interrupted;
+      error ??= outcome.error;
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return { cells: [...cells.values()], interrupted, ...(error && { error }) };
+}
+
+/** Tasks that one script runs, all under the same executors. */
+interface ScriptGroup {
+  tasks: SeedTask[];
+  executors: BenchExecutor[];
+}
+
+/** One run of the script: fills the group's cells in `cells`. */
+async function runScript(
+  options: PythonRunOptions,
+  group: ScriptGroup,
+  recordsFile: string,
+  cells: ReadonlyMap<string, CellResult>,
+): Promise<{ interrupted: boolean; error?: string }> {
   const args = [
     PYTHON_SCRIPT,
     "--endpoint",
@@ -93,9 +154,9 @@ export async function runPythonExperiment(options: PythonRunOptions): Promise<Py
     "--records",
     recordsFile,
     "--tasks",
-    options.tasks.join(","),
+    group.tasks.join(","),
     "--executors",
-    executors.join(","),
+    group.executors.join(","),
     "--io-workers",
     String(options.workers.io),
     "--cpu-workers",
@@ -107,81 +168,80 @@ export async function runPythonExperiment(options: PythonRunOptions): Promise<Py
     "--warmup",
     "0",
   ];
+  const mine = [...cells.values()].filter(
+    (cell) => group.tasks.includes(cell.task as SeedTask) && group.executors.includes(cell.executor),
+  );
   let stderr = "";
   let done = false;
   let interrupted = false;
-  try {
-    const child = spawn(options.command, args, { stdio: ["ignore", "pipe", "pipe"] });
-    child.stderr.setEncoding("utf8");
-    child.stderr.on("data", (chunk: string) => {
-      stderr = (stderr + chunk).slice(-4000);
-    });
-    let killTimer: NodeJS.Timeout | undefined;
-    const onAbort = (): void => {
-      interrupted = true;
-      child.kill("SIGINT");
-      killTimer = setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS);
-    };
-    if (options.signal?.aborted) onAbort();
-    else options.signal?.addEventListener("abort", onAbort, { once: true });
-    const exited = new Promise<{ code: number | null; error?: Error }>((resolve) => {
-      child.once("error", (error) => resolve({ code: null, error }));
-      child.once("close", (code) => resolve({ code }));
-    });
-    for await (const line of createInterface({ input: child.stdout })) {
-      if (!line.trim()) continue;
-      let event: PythonEvent;
-      try {
-        event = JSON.parse(line) as PythonEvent;
-      } catch {
-        continue; // a stray print is not ours to interpret
-      }
-      if (event.event === "done") done = true;
-      const cell =
-        event.task && event.executor && event.workers !== undefined
-          ? cells.get(cellId(event.task, "python", event.executor, event.workers))
-          : undefined;
-      if (!cell) continue;
-      if (event.event === "startup" && typeof event.ms === "number") cell.startupMs.push(event.ms);
-      else if (event.event === "error") {
-        cell.status = "failed";
-        cell.error = event.message ?? "failed";
-      } else if (event.event === "sample" && typeof event.ms === "number" && !event.warmup) {
-        if (
-          cell.task === "cpu" &&
-          options.cpuChecksum !== undefined &&
-          !sameSum(event.checksum, options.cpuChecksum)
-        ) {
-          cell.status = "failed";
-          cell.error = `Python's result (${event.checksum}) differs from Node's (${options.cpuChecksum}) on the same records`;
-          continue;
-        }
-        if (cell.status === "ok") {
-          cell.samplesMs.push(event.ms);
-          options.onSample?.(cell, event.ms);
-        }
-      }
+  const child = spawn(options.command, args, { stdio: ["ignore", "pipe", "pipe"] });
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  let killTimer: NodeJS.Timeout | undefined;
+  const onAbort = (): void => {
+    interrupted = true;
+    child.kill("SIGINT");
+    killTimer = setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS);
+  };
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener("abort", onAbort, { once: true });
+  const exited = new Promise<{ code: number | null; error?: Error }>((resolve) => {
+    child.once("error", (error) => resolve({ code: null, error }));
+    child.once("close", (code) => resolve({ code }));
+  });
+  for await (const line of createInterface({ input: child.stdout })) {
+    if (!line.trim()) continue;
+    let event: PythonEvent;
+    try {
+      event = JSON.parse(line) as PythonEvent;
+    } catch {
+      continue; // a stray print is not ours to interpret
     }
-    const { code, error } = await exited;
-    clearTimeout(killTimer);
-    options.signal?.removeEventListener("abort", onAbort);
-    const failure = error
-      ? `could not start ${options.command}: ${error.message}`
-      : !done && !interrupted
-        ? `the Python experiment exited with code ${code}${stderr ? `: ${lastLines(stderr)}` : ""}`
+    if (event.event === "done") done = true;
+    const cell =
+      event.task && event.executor && event.workers !== undefined
+        ? cells.get(cellId(event.task, "python", event.executor, event.workers))
         : undefined;
-    for (const cell of cells.values()) {
-      if (cell.status !== "ok") continue;
-      if (interrupted && cell.samplesMs.length < options.repetitions) cell.status = "interrupted";
-      else if (failure && cell.samplesMs.length < options.repetitions) {
+    if (!cell) continue;
+    if (event.event === "startup" && typeof event.ms === "number") cell.startupMs.push(event.ms);
+    else if (event.event === "error") {
+      cell.status = "failed";
+      cell.error = event.message ?? "failed";
+    } else if (event.event === "sample" && typeof event.ms === "number" && !event.warmup) {
+      if (
+        cell.task === "cpu" &&
+        options.cpuChecksum !== undefined &&
+        !sameSum(event.checksum, options.cpuChecksum)
+      ) {
         cell.status = "failed";
-        cell.error = failure;
+        cell.error = `Python's result (${event.checksum}) differs from Node's (${options.cpuChecksum}) on the same records`;
+        continue;
+      }
+      if (cell.status === "ok") {
+        cell.samplesMs.push(event.ms);
+        options.onSample?.(cell, event.ms);
       }
     }
-    return { cells: [...cells.values()], interrupted, ...(failure && { error: failure }) };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
   }
+  const { code, error } = await exited;
+  clearTimeout(killTimer);
+  options.signal?.removeEventListener("abort", onAbort);
+  const failure = error
+    ? `could not start ${options.command}: ${error.message}`
+    : !done && !interrupted
+      ? `the Python experiment exited with code ${code}${stderr ? `: ${lastLines(stderr)}` : ""}`
+      : undefined;
+  for (const cell of mine) {
+    if (cell.status !== "ok") continue;
+    if (interrupted && cell.samplesMs.length < options.repetitions) cell.status = "interrupted";
+    else if (failure && cell.samplesMs.length < options.repetitions) {
+      cell.status = "failed";
+      cell.error = failure;
+    }
+  }
+  return { interrupted, ...(failure && { error: failure }) };
 }
 
 // Python 3.12+ sums floats with compensation (Neumaier): the last bits may differ from a plain sum.

@@ -64,6 +64,8 @@ export interface BenchConfig {
   /** Set when a user's own module is benchmarked. */
   module?: { path: string; task: string; inputs: number };
   seed: number;
+  /** The `--filter` patterns, when only some cells ran (see `parseCellFilter`). */
+  filter?: string;
 }
 
 /** Where the numbers came from. */
@@ -107,6 +109,10 @@ export interface SampleStats {
   outliers: number[];
   /** Relative spread: MAD ÷ median (0 when the median is 0). */
   relativeSpread: number;
+  /** The 75th percentile (linear interpolation, R's type 7). Absent in reports from before it was recorded. */
+  p75?: number;
+  /** The 99th percentile (as p75; with few runs, close to the maximum). */
+  p99?: number;
 }
 
 /** What one run of a cell does, so cells of different sizes compare per unit of work. */
@@ -117,6 +123,39 @@ export interface WorkUnit {
   perRun: number;
   /** Inner-loop iterations in one run (cpu only), for per-million-iterations comparisons. */
   innerIterations?: number;
+}
+
+/** CPU time and memory a cell's measured runs took (`CellResult.resources`). */
+export interface CellResources {
+  /**
+   * What was measured: `tree`, this process (the lab, its worker threads, the embedded endpoint)
+   * and every child process, from /proc; `process`, this process only (no /proc: never for process
+   * pools, whose cells are then "unavailable").
+   */
+  scope: "tree" | "process";
+  /** User CPU time of each measured run, milliseconds, in the order of `samplesMs`. */
+  cpuUserMs: number[];
+  /** System CPU time of each measured run, milliseconds. */
+  cpuSystemMs: number[];
+  /** The highest resident memory of the scope seen during the measured runs, bytes (sampled). */
+  peakRssBytes: number;
+}
+
+/** The machine's load while a cell's measured runs ran (`CellResult.load`), from /proc. */
+export interface CellLoad {
+  /** Readings taken: at each run's start and end, and every 250 ms in between. */
+  samples: number;
+  /** The highest 1-minute load average read (this run's own workers count in it). */
+  maxLoadAverage: number;
+  /**
+   * CPU other processes took, in cores (0.25 is a quarter of one core): the highest over windows
+   * of 500 ms of this cell's running, and the mean over all of it; null when the cell ran for too
+   * short a time to tell (under 250 ms in all).
+   */
+  maxOtherCpuCores: number | null;
+  meanOtherCpuCores: number | null;
+  /** True when other processes took more than 0.25 of a core in some window: timings may be inflated. */
+  spike: boolean;
 }
 
 /** One row of the matrix: a task under one executor with one worker count. */
@@ -149,6 +188,16 @@ export interface CellResult {
    * between cells that processed different records (Python's subset against Node's set).
    */
   msPerMillionIterations?: number | null;
+  /** Units of work per second at the median: `work.perRun` ÷ the median in seconds. */
+  throughputPerSecond?: number | null;
+  /**
+   * CPU time and peak memory of the measured runs; "unavailable" when they cannot be measured
+   * here (a process pool without /proc). Absent for Python's rows (one script runs them all,
+   * interleaved) and in reports from before it was recorded.
+   */
+  resources?: CellResources | "unavailable";
+  /** The machine's load during the measured runs; "unavailable" without /proc. Absent as `resources`. */
+  load?: CellLoad | "unavailable";
 }
 
 /** A cell against its task's sequential baseline (same runtime). */

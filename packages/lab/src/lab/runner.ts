@@ -19,7 +19,7 @@ import {
   type RunningEndpoint,
 } from "../letters/index.js";
 import { STATISTICAL_METHODS, compareCells, finalizeCell } from "./analyze.js";
-import { planCells } from "./cells.js";
+import { planCells, type CellPlan } from "./cells.js";
 import {
   endpointTemplate,
   resolveOptions,
@@ -28,9 +28,11 @@ import {
   type SeedTask,
 } from "./config.js";
 import { captureMachine, findPython } from "./env.js";
+import { NoCellMatchError } from "./filter.js";
 import { measureTask, type MeasureEvent } from "./measure.js";
+import { createMeter } from "./meter.js";
 import { collectNotes } from "./notes.js";
-import { runPythonExperiment } from "./python.js";
+import { pythonCellPlans, runPythonExperiment } from "./python.js";
 import {
   BENCH_REPORT_SCHEMA,
   BENCH_REPORT_VERSION,
@@ -47,6 +49,46 @@ export type BenchEvent =
   | { type: "phase"; message: string }
   | (MeasureEvent & { task: string })
   | { type: "python-sample"; cellId: string; run: number; of: number; ms: number };
+
+/** A task's workload and the cells it runs. */
+interface TaskPlan {
+  workload: Workload;
+  plans: CellPlan[];
+}
+
+/**
+ * Applies `--filter` to the planned cells: the tasks with the cells it keeps (none dropped without
+ * a filter), and the Python cells it keeps. Throws a RangeError listing every cell id when it
+ * keeps none. Records the filter, and only the tasks left, in `config`.
+ */
+function selectCells(
+  tasks: readonly TaskPlan[],
+  python: readonly CellPlan[],
+  opts: ResolvedOptions,
+  config: BenchConfig,
+): { tasks: TaskPlan[]; python: CellPlan[] } {
+  const { filter } = opts;
+  if (!filter) return { tasks: [...tasks], python: [...python] };
+  const all = [...tasks.flatMap((task) => task.plans), ...python];
+  const keep = (plans: readonly CellPlan[]): CellPlan[] => plans.filter((plan) => filter.matches(plan.id));
+  const selected = keep(all);
+  if (selected.length === 0) {
+    throw new NoCellMatchError(
+      filter.source,
+      all.map((plan) => plan.id),
+    );
+  }
+  config.filter = filter.source;
+  config.tasks = config.tasks.filter((task) => selected.some((plan) => plan.task === task));
+  if (config.python.enabled && keep(python).length === 0)
+    config.python = { enabled: false, note: `No Python row matches --filter ${filter.source}.` };
+  return {
+    tasks: tasks
+      .map((task) => ({ workload: task.workload, plans: keep(task.plans) }))
+      .filter((task) => task.plans.length > 0),
+    python: keep(python),
+  };
+}
 
 /** Hooks of `runBench`. */
 export interface BenchHooks {
@@ -133,9 +175,9 @@ export async function runBench(options: BenchOptions = {}, hooks: BenchHooks = {
     minTimeMs: opts.minTimeMs,
     warmupRuns: opts.warmupRuns,
     signal,
+    meter: createMeter(),
   };
-  const measure = async (workload: Workload, workers: readonly number[]): Promise<void> => {
-    const plans = planCells(workload.task, opts.executors, workers, workload.inputsPerRun);
+  const measure = async ({ workload, plans }: TaskPlan): Promise<void> => {
     emit({ type: "phase", message: `${workload.task}: ${plans.length} cells` });
     const measured = await measureTask(workload, plans, {
       ...rule,
@@ -143,6 +185,10 @@ export async function runBench(options: BenchOptions = {}, hooks: BenchHooks = {
     });
     cells.push(...measured);
   };
+  const planOf = (workload: Workload, workers: readonly number[]): TaskPlan => ({
+    workload,
+    plans: planCells(workload.task, opts.executors, workers, workload.inputsPerRun),
+  });
 
   let endpoint: RunningEndpoint | undefined;
   try {
@@ -150,7 +196,13 @@ export async function runBench(options: BenchOptions = {}, hooks: BenchHooks = {
       const url = opts.module.path.startsWith("file:")
         ? new URL(opts.module.path)
         : pathToFileURL(opts.module.path);
-      await measure(userWorkload(url, opts.module.task, opts.module.inputs), opts.workersByTask.user);
+      const [job] = selectCells(
+        [planOf(userWorkload(url, opts.module.task, opts.module.inputs), opts.workersByTask.user)],
+        [],
+        opts,
+        config,
+      ).tasks;
+      if (job) await measure(job);
     } else {
       let template: string;
       if (opts.endpoint) {
@@ -168,12 +220,23 @@ export async function runBench(options: BenchOptions = {}, hooks: BenchHooks = {
         records = selectRecords(all, Math.max(1, Math.round(all.length * opts.size)));
         config.size.records = records.length;
       }
-      for (const task of seedTasks) {
+      // Every cell is planned (the cpu cells' ids need the records) and filtered before any runs.
+      const selected = selectCells(
+        seedTasks.map((task) =>
+          planOf(
+            task === "io" ? ioWorkload(template) : cpuWorkload(records, opts.multiplier),
+            opts.workersByTask[task],
+          ),
+        ),
+        pythonEnabled ? pythonCellPlans(seedTasks, opts.executors, pythonWorkers) : [],
+        opts,
+        config,
+      );
+      for (const job of selected.tasks) {
         if (signal.aborted) break;
-        const workload = task === "io" ? ioWorkload(template) : cpuWorkload(records, opts.multiplier);
-        await measure(workload, opts.workersByTask[task]);
+        await measure(job);
       }
-      if (pythonEnabled && !signal.aborted) {
+      if (pythonEnabled && selected.python.length > 0 && !signal.aborted) {
         const pyRecords = seedTasks.includes("cpu")
           ? selectRecords(records, pythonRecordCount(opts, records.length))
           : [];
@@ -240,6 +303,7 @@ async function runPython(
     multiplier: opts.multiplier,
     workers,
     repetitions: opts.pythonRepetitions,
+    ...(opts.filter && { include: opts.filter.matches }),
     // Node's own result on the same records: Python must agree.
     cpuChecksum: records.reduce((sum, record) => sum + processLetter(record, opts.multiplier), 0),
     signal,

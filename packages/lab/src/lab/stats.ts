@@ -178,5 +178,7 @@ export function summarize(samples: readonly number[]): SampleStats {
     ci95: ci95(samples),
     outliers: outliers(samples),
     relativeSpread: med === 0 ? 0 : madValue / med,
+    p75: quantile(samples, 0.75),
+    p99: quantile(samples, 0.99),
   };
 }

@@ -3,7 +3,8 @@
  * said plainly with what to do about them.
  */
 import { MIN_RUNS_FOR_INTERVAL } from "./inference.js";
-import type { BenchReport, CellResult } from "./report.js";
+import type { BenchReport, CellLoad, CellResult } from "./report.js";
+import { LOAD_WINDOW_MS, SPIKE_CORES } from "./usage.js";
 
 /** Fewer measured runs than this get no interval and no judgement of significance. */
 export const FEW_RUNS = MIN_RUNS_FOR_INTERVAL;
@@ -64,6 +65,9 @@ export function collectWarnings(input: WarningInput): string[] {
     );
   }
 
+  const spikes = spikeWarning(cells);
+  if (spikes) out.push(spikes);
+
   const cores = Math.max(1, machine.cores);
   const [startLoad] = machine.loadAverageStart;
   const [endLoad] = machine.loadAverageEnd;
@@ -87,4 +91,22 @@ export function collectWarnings(input: WarningInput): string[] {
     );
   }
   return out;
+}
+
+/** Cells during whose runs other processes took more than SPIKE_CORES, in one warning. */
+function spikeWarning(cells: readonly CellResult[]): string | undefined {
+  const spiked = cells.filter(
+    (c): c is CellResult & { load: CellLoad } => typeof c.load === "object" && c.load.spike,
+  );
+  if (spiked.length === 0) return undefined;
+  const list = spiked
+    .slice(0, 4)
+    .map((c) => `${c.id} (up to ${(c.load.maxOtherCpuCores ?? 0).toFixed(2)})`)
+    .join(", ");
+  const more = spiked.length > 4 ? ` and ${spiked.length - 4} more` : "";
+  const rerun = spiked.length <= 4 ? `: --filter ${spiked.map((c) => c.id).join(",")}` : "";
+  return (
+    `Other processes took more than ${SPIKE_CORES} of a core (in cores, over ${LOAD_WINDOW_MS} ms windows) while ${list}${more} ran: ` +
+    `their timings may be inflated; re-run ${spiked.length === 1 ? "it" : "them"} on a quieter machine${rerun}.`
+  );
 }

@@ -16,6 +16,7 @@ import {
   type CompanyRecord,
   type LettersTasks,
 } from "../letters/index.js";
+import type { RunClock } from "./meter.js";
 import type { BenchTaskId, WorkUnit } from "./report.js";
 
 /** A workload the runner drives; `Executor<any>` because a user's module has no static type. */
@@ -30,8 +31,16 @@ export interface Workload {
    * that many workers in parallel for them; resolves when all have run.
    */
   ping(executor: Executor<any>, workers: number): Promise<void>;
-  /** One run; `ms` covers only the executor calls. `checksum` must match across executors. */
-  run(executor: Executor<any>, signal: AbortSignal): Promise<{ ms: number; checksum?: string }>;
+  /**
+   * One run; `ms` covers only the executor calls, and so does `clock` (started just before the
+   * first call, stopped just after the last), which measures what the run cost besides time.
+   * `checksum` must match across executors.
+   */
+  run(
+    executor: Executor<any>,
+    signal: AbortSignal,
+    clock?: RunClock,
+  ): Promise<{ ms: number; checksum?: string }>;
 }
 
 /**
@@ -65,17 +74,19 @@ export function ioWorkload(endpointTemplate: string, letters: readonly string[] 
     work: { name: "request", perRun: letters.length },
     inputsPerRun: letters.length,
     ping: pingLetters,
-    run: (executor, signal) =>
+    run: (executor, signal, clock) =>
       withRunSignal(signal, async (runSignal) => {
         const outDir = await mkdtemp(join(tmpdir(), "concur-bench-io-"));
         try {
           const submitter = (executor as Executor<LettersTasks>).with({ signal: runSignal });
           const options = { endpoint: endpointTemplate, outDir };
+          clock?.start();
           const began = performance.now();
           const names = await Promise.all(
             letters.map((letter) => submitter.submit("downloadAndWrite", letter, options)),
           );
           const ms = performance.now() - began;
+          clock?.stop();
           const wrong = names.findIndex((name, i) => name !== `${letters[i]!}.txt`);
           if (wrong >= 0)
             throw new Error(
@@ -102,14 +113,16 @@ export function cpuWorkload(records: readonly CompanyRecord[], multiplier: numbe
     work: { name: "record", perRun: records.length, innerIterations: totalIterations(records, multiplier) },
     inputsPerRun: records.length,
     ping: pingLetters,
-    run: (executor, signal) =>
+    run: (executor, signal, clock) =>
       withRunSignal(signal, async (runSignal) => {
         const submitter = (executor as Executor<LettersTasks>).with({ signal: runSignal });
+        clock?.start();
         const began = performance.now();
         const results = await Promise.all(
           records.map((record) => submitter.submit("processLetter", record, multiplier)),
         );
         const ms = performance.now() - began;
+        clock?.stop();
         return { ms, checksum: String(results.reduce((a, b) => a + b, 0)) };
       }),
   };
@@ -129,12 +142,15 @@ export function userWorkload(moduleUrl: URL, task: string, inputs: readonly unkn
     async ping(executor, workers) {
       await Promise.all(Array.from({ length: workers }, () => executor.submit(task, first)));
     },
-    run: (executor, signal) =>
+    run: (executor, signal, clock) =>
       withRunSignal(signal, async (runSignal) => {
         const submitter = executor.with({ signal: runSignal });
+        clock?.start();
         const began = performance.now();
         await Promise.all(inputs.map((input) => submitter.submit(task, input)));
-        return { ms: performance.now() - began };
+        const ms = performance.now() - began;
+        clock?.stop();
+        return { ms };
       }),
   };
 }

@@ -77,6 +77,15 @@ describe("concur bench fails early", () => {
       },
       /--markdown: .*sub is a directory/,
     ],
+    [
+      "--export-csv",
+      async () => {
+        const file = join(dir, "csv-parent");
+        await writeFile(file, "");
+        return join(file, "cells.csv");
+      },
+      /--export-csv: cannot create .*cells\.csv: .*csv-parent is not a directory/,
+    ],
   ];
   for (const [flag, target, message] of unwritable) {
     test(`${flag} to a path that cannot be written is refused before the run`, async () => {

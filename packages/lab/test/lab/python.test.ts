@@ -57,6 +57,18 @@ describe("the original Python experiment", { skip: python === null ? "python3 no
     assert.equal(result.cells.find((c) => c.id === "io/py-process/2")!.startupMs.length, 1);
   });
 
+  test("include (--filter) runs only the cells it picks, different executors per task", async () => {
+    const result = await runPythonExperiment({
+      ...options,
+      include: (id) => id === "io/py-sequential/1" || id === "cpu/py-process/2",
+    });
+    assert.equal(result.error, undefined);
+    assert.deepEqual(
+      result.cells.map((c) => `${c.id}:${c.status}:${c.samplesMs.length}`),
+      ["io/py-sequential/1:ok:2", "cpu/py-process/2:ok:2"],
+    );
+  });
+
   test("a result that differs from Node's fails the cell", async () => {
     const result = await runPythonExperiment({
       ...options,

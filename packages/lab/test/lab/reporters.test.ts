@@ -2,10 +2,13 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { bar, formatMs, formatWithInterval, renderTerminal } from "../../src/lab/reporters/terminal.js";
+import { renderHtml } from "../../src/lab/reporters/html.js";
 import { renderJson } from "../../src/lab/reporters/json.js";
+import { renderMarkdown } from "../../src/lab/reporters/markdown.js";
 import { reporters } from "../../src/lab/reporters/registry.js";
 import type { BenchReport } from "../../src/lab/report.js";
-import { around, cell, report } from "./synthetic.js";
+import { formatNumber } from "../../src/lab/reporters/format.js";
+import { around, cell, report, withUsage } from "./synthetic.js";
 
 const fixture = JSON.parse(
   readFileSync(new URL("../fixtures/lab-report.sample.json", import.meta.url), "utf8"),
@@ -71,10 +74,89 @@ describe("json reporter and the reporters table", () => {
   });
 
   test("every reporter renders the fixture", () => {
-    assert.deepEqual(Object.keys(reporters).sort(), ["html", "json", "markdown", "terminal"]);
+    assert.deepEqual(Object.keys(reporters).sort(), ["csv", "html", "json", "markdown", "terminal"]);
     for (const [name, render] of Object.entries(reporters)) {
       const out = render(fixture);
       assert.ok(out.length > 100, `${name} rendered almost nothing`);
     }
+  });
+});
+
+describe("what the runs cost, in every reporter", () => {
+  const r = report([
+    withUsage(cell("cpu", "sequential", 1, around(800)), {
+      userMs: 790,
+      systemMs: 4.5,
+      rssBytes: 88 * 2 ** 20,
+    }),
+    withUsage(cell("cpu", "thread", 2, around(410)), {
+      userMs: 1600,
+      systemMs: 20,
+      rssBytes: 120 * 2 ** 20,
+      otherCores: 0.9,
+    }),
+    Object.assign(cell("cpu", "process", 2, around(420)), {
+      resources: "unavailable" as const,
+      load: "unavailable" as const,
+    }),
+  ]);
+
+  test("terminal: CPU per run and peak RSS in one column; n/a where not measurable", () => {
+    const text = renderTerminal(r, { color: false });
+    assert.match(text, / cpu u\+s\/run · peak RSS │\n/);
+    assert.match(text, /│ sequential +│.*│ +790\+5 ms · 88 MiB │\n/);
+    assert.match(text, /│ thread ×2 ★ +│.*│ +1\.60\+0\.02 s · 120 MiB │\n/);
+    assert.match(text, /│ process ×2 +│.*│ +n\/a │\n/);
+    assert.match(
+      text,
+      /! Other processes took more than 0\.25 of a core .* while cpu\/thread\/2 \(up to 0\.90\)/,
+    );
+  });
+
+  test("terminal: a report from before they were recorded keeps its table", () => {
+    assert.doesNotMatch(renderTerminal(fixture, { color: false }), /peak RSS/);
+  });
+
+  test("Markdown: a table of percentiles, throughput, CPU, memory and load after the results", () => {
+    const md = renderMarkdown(r);
+    assert.match(
+      md,
+      /Percentiles, throughput and what the runs cost:\n\n\| executor \| p75 \| p99 \| throughput \| CPU user\/run \| CPU sys\/run \| peak RSS \| other processes' CPU \(max\) \|\n/,
+    );
+    const p75 = formatNumber(r.cells[1]!.stats!.p75!);
+    assert.match(
+      md,
+      new RegExp(
+        `\\| thread ×2 \\| ${p75} ms \\| [\\d.]+ ms \\| 24\\.4 records/s \\| 1600 ms \\| 20\\.0 ms \\| 120 MiB \\| 0\\.90 cores \\(spike\\) \\|`,
+      ),
+    );
+    assert.match(
+      md,
+      /\| process ×2 \| [\d.]+ ms \| [\d.]+ ms \| [\d.]+ records\/s \| n\/a \| n\/a \| n\/a \| n\/a \|/,
+    );
+    assert.match(md, /## Warnings\n\n- Other processes took more than 0\.25 of a core/);
+    assert.doesNotMatch(renderMarkdown(fixture), /Percentiles, throughput/);
+  });
+
+  test("HTML: the same table, the spiking row marked", () => {
+    const html = renderHtml(r);
+    assert.match(
+      html,
+      /<table class="usage"><caption>Percentiles, throughput and what the runs cost<\/caption>/,
+    );
+    assert.match(
+      html,
+      /<tr class="spike" data-usage-cell="cpu\/thread\/2">.*?<td class="num">120 MiB<\/td><td class="num">0\.90 cores \(spike\)<\/td><\/tr>/,
+    );
+    assert.match(html, /<tr data-usage-cell="cpu\/sequential\/1"><td>sequential<\/td>/);
+    assert.match(html, /<li>Other processes took more than 0\.25 of a core/);
+    assert.doesNotMatch(renderHtml(fixture), /class="usage"/);
+  });
+
+  test("JSON: the fields as recorded", () => {
+    const doc = JSON.parse(renderJson(r)) as BenchReport;
+    assert.deepEqual(doc.cells[1]!.resources, r.cells[1]!.resources);
+    assert.equal(doc.cells[2]!.load, "unavailable");
+    assert.ok(doc.warnings.some((w) => w.startsWith("Other processes took more than")));
   });
 });

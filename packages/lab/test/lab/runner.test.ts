@@ -3,10 +3,13 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { runBench, type BenchEvent } from "../../src/lab/runner.js";
 import type { BenchOptions } from "../../src/lab/config.js";
+import { NoCellMatchError } from "../../src/lab/filter.js";
 import { validateReport } from "../../src/lab/validate.js";
 import { findPython } from "../../src/lab/env.js";
 import { renderJson } from "../../src/lab/reporters/json.js";
 import type { BenchReport } from "../../src/lab/report.js";
+
+const python = await findPython();
 
 // Small enough for a shared 2-core machine: no timing is asserted, only the shape of the result.
 const small: BenchOptions = {
@@ -110,6 +113,59 @@ describe("runBench", () => {
     assert.ok(report.cells.every((c) => c.samplesMs.length <= 1));
     assert.match(report.warnings[0]!, /^The run was interrupted/);
     await assertValid(report);
+  });
+
+  test("a filter keeps the cells it matches, and only their tasks; CPU, memory and load are recorded", async () => {
+    const report = await runBench({ ...small, python: true, filter: "cpu/sequential/*,cpu/process/2" });
+    await assertValid(report);
+    assert.equal(report.config.python.enabled, false);
+    assert.match(
+      report.config.python.note!,
+      python === null
+        ? /python3 was not found/
+        : /^No Python row matches --filter cpu\/sequential\/\*,cpu\/process\/2\.$/,
+    );
+    assert.deepEqual(
+      report.cells.map((c) => c.id),
+      ["cpu/sequential/1", "cpu/process/2"],
+    );
+    assert.deepEqual(report.config.tasks, ["cpu"]);
+    assert.equal(report.config.filter, "cpu/sequential/*,cpu/process/2");
+    for (const cell of report.cells) {
+      assert.ok(typeof cell.resources === "object", cell.id);
+      assert.equal(cell.resources.cpuUserMs.length, cell.samplesMs.length, cell.id);
+      assert.ok(cell.resources.peakRssBytes > 0, cell.id);
+      assert.ok(typeof cell.load === "object" && cell.load.samples >= 2 * cell.samplesMs.length, cell.id);
+      assert.ok(cell.stats!.p75! >= cell.stats!.median && cell.stats!.p99! <= cell.stats!.max, cell.id);
+      assert.ok(cell.throughputPerSecond! > 0, cell.id);
+    }
+  });
+
+  test("a filter that matches no cell is refused before any cell runs, listing them", async () => {
+    const events: string[] = [];
+    await assert.rejects(
+      runBench({ ...small, filter: "gpu/*" }, { onEvent: (event) => events.push(event.type) }),
+      (error: unknown) => {
+        assert.ok(error instanceof NoCellMatchError);
+        // The cpu cells' ids need the records (async's concurrency is their count): planned first.
+        assert.deepEqual(error.cellIds, [
+          "io/sequential/1",
+          "io/async/26",
+          "io/thread/1",
+          "io/thread/2",
+          "io/process/1",
+          "io/process/2",
+          "cpu/sequential/1",
+          "cpu/async/5",
+          "cpu/thread/1",
+          "cpu/thread/2",
+          "cpu/process/1",
+          "cpu/process/2",
+        ]);
+        return true;
+      },
+    );
+    assert.ok(!events.includes("startup") && !events.includes("run"), events.join());
   });
 
   test("a user's module: any task over given inputs", async () => {

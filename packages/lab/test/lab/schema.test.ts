@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { validateReport } from "../../src/lab/validate.js";
 import { renderJson } from "../../src/lab/reporters/json.js";
-import { around, cell, report } from "./synthetic.js";
+import { around, cell, report, withUsage } from "./synthetic.js";
 
 const schema = JSON.parse(
   readFileSync(new URL("../../schema/bench-report.schema.json", import.meta.url), "utf8"),
@@ -50,6 +50,36 @@ describe("the BenchReport schema", () => {
       "the 3-run cell has no interval and no significance",
     );
     assertValid(JSON.parse(renderJson(r)));
+  });
+
+  test("accepts what the runs cost, 'unavailable' where it could not be measured, and a filter", () => {
+    const r = report([
+      withUsage(cell("cpu", "sequential", 1, around(800, 8)), { otherCores: 0.6 }),
+      withUsage(cell("cpu", "thread", 2, around(400, 8)), { otherCores: null, scope: "process" }),
+      Object.assign(cell("cpu", "process", 2, around(420, 8)), {
+        resources: "unavailable" as const,
+        load: "unavailable" as const,
+      }),
+    ]);
+    r.config.filter = "cpu/*";
+    const doc = JSON.parse(renderJson(r)) as { cells: Record<string, unknown>[] };
+    assert.equal(typeof doc.cells[0]!.throughputPerSecond, "number");
+    assertValid(doc);
+  });
+
+  test("rejects malformed costs", () => {
+    const r = JSON.parse(renderJson(report([withUsage(cell("cpu", "sequential", 1, around(800, 8)))]))) as {
+      cells: Record<string, Record<string, unknown> | string>[];
+    };
+    const with_ = (change: (c: Record<string, Record<string, unknown> | string>) => void): unknown => {
+      const copy = structuredClone(r);
+      change(copy.cells[0]!);
+      return copy;
+    };
+    assert.equal(validate(with_((c) => (c.resources = "gone"))), false);
+    assert.equal(validate(with_((c) => delete (c.load as Record<string, unknown>).spike)), false);
+    assert.equal(validate(with_((c) => ((c.resources as Record<string, unknown>).scope = "host"))), false);
+    assert.equal(validate(with_((c) => ((c.load as Record<string, unknown>).maxOtherCpuCores = -1))), false);
   });
 
   test("rejects what is not a report", () => {

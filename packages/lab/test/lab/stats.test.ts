@@ -157,6 +157,9 @@ describe("summarize", () => {
     assert.deepEqual(s.outliers, [4]);
     near(s.relativeSpread, 1 / 3);
     assert.equal(s.ci95, null, "5 runs: too few for an interval");
+    // Type 7: p75 at rank 0.75 × 4 = 3 (the 4th value), p99 at 3.96: 4 + 0.96 × (100 − 4).
+    assert.equal(s.p75, 4);
+    near(s.p99!, 96.16);
   });
 
   test("relative spread is 0 when the median is 0", () => {

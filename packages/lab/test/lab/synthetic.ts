@@ -9,6 +9,7 @@ import type {
   CellResult,
   MachineContext,
 } from "../../src/lab/report.js";
+import { SPIKE_CORES } from "../../src/lab/usage.js";
 import { decideVerdicts } from "../../src/lab/verdict.js";
 import { collectWarnings } from "../../src/lab/warnings.js";
 
@@ -34,6 +35,35 @@ export function cell(
   result.startupMs.push(...(options.startup ?? []));
   if (options.status) result.status = options.status;
   return finalizeCell(result);
+}
+
+/** What a measured cell records besides its times; per run, the same for every run. */
+export interface SyntheticUsage {
+  userMs?: number;
+  systemMs?: number;
+  rssBytes?: number;
+  /** The most CPU other processes took, in cores; null: too short to tell. */
+  otherCores?: number | null;
+  scope?: "tree" | "process";
+}
+
+/** Gives a cell the CPU time, peak memory and machine load of its measured runs (in place). */
+export function withUsage(result: CellResult, usage: SyntheticUsage = {}): CellResult {
+  result.resources = {
+    scope: usage.scope ?? "tree",
+    cpuUserMs: result.samplesMs.map(() => usage.userMs ?? 100),
+    cpuSystemMs: result.samplesMs.map(() => usage.systemMs ?? 5),
+    peakRssBytes: usage.rssBytes ?? 90 * 2 ** 20,
+  };
+  const other = usage.otherCores === undefined ? 0.05 : usage.otherCores;
+  result.load = {
+    samples: 2 * result.samplesMs.length,
+    maxLoadAverage: 1.5,
+    maxOtherCpuCores: other,
+    meanOtherCpuCores: other,
+    spike: other !== null && other > SPIKE_CORES,
+  };
+  return result;
 }
 
 export function machine(overrides: Partial<MachineContext> = {}): MachineContext {

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { collectWarnings } from "../../src/lab/warnings.js";
-import { around, cell, machine, report } from "./synthetic.js";
+import { around, cell, machine, report, withUsage } from "./synthetic.js";
 
 describe("warnings", () => {
   test("a clean run has none", () => {
@@ -63,6 +63,26 @@ describe("warnings", () => {
       report(cells, { machine: machine({ cores: 2, loadAverageEnd: [4.5, 1, 1] }) }),
     );
     assert.match(end[0]!, /^Load average rose to 4\.50 by the end, over twice the 2 cores/);
+  });
+
+  test("cells during which other processes took over a quarter of a core, with how to re-run them", () => {
+    const quiet = withUsage(cell("cpu", "sequential", 1, around(100, 10)), { otherCores: 0.1 });
+    const busy = withUsage(cell("cpu", "thread", 2, around(50, 10)), { otherCores: 0.81 });
+    const unknown = Object.assign(cell("cpu", "process", 2, around(60, 10)), {
+      load: "unavailable" as const,
+    });
+    assert.deepEqual(collectWarnings(report([quiet, busy, unknown])), [
+      "Other processes took more than 0.25 of a core (in cores, over 500 ms windows) while cpu/thread/2 (up to 0.81) ran: their timings may be inflated; re-run it on a quieter machine: --filter cpu/thread/2.",
+    ]);
+    const many = [1, 2, 3, 4, 5].map((w) =>
+      withUsage(cell("io", "thread", w, around(100, 10)), { otherCores: 1 }),
+    );
+    const [warning] = collectWarnings(report(many));
+    assert.match(
+      warning!,
+      /while io\/thread\/1 \(up to 1\.00\), .*io\/thread\/4 \(up to 1\.00\) and 1 more ran/,
+    );
+    assert.match(warning!, /re-run them on a quieter machine\.$/, "no --filter suggestion for a long list");
   });
 
   test("variables every process start pays for", () => {

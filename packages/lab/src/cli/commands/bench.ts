@@ -9,6 +9,8 @@ import type { Command } from "commander";
 import { parseLatency } from "../../letters/index.js";
 import { BENCH_EXECUTORS, DEFAULTS, SEED_TASKS, type BenchOptions, type SeedTask } from "../../lab/config.js";
 import { claimsStdout, prepareOutputs, writeOutputs, type OutputTargets } from "../../lab/outputs.js";
+import { oneOnStdout } from "../stdout-targets.js";
+import { NoCellMatchError, parseCellFilter } from "../../lab/filter.js";
 import { PreflightError, checkTargets, checkTaskModule } from "../../lab/preflight.js";
 import { createProgress } from "../../lab/progress.js";
 import { compareWithBaseline, parseThreshold, renderBaseline } from "../../lab/regression.js";
@@ -45,6 +47,9 @@ interface BenchFlags extends JsonFlags {
   inputs?: string;
   baseline?: string;
   failIfSlower?: string;
+  exportCsv?: string;
+  filter?: string;
+  quiet?: boolean;
   color: boolean;
 }
 
@@ -95,6 +100,15 @@ export function register(program: Command): void {
   addJsonOptions(command, "the report")
     .option("--markdown <file>", "write the report as Markdown (- for stdout)")
     .option("--html <file>", "write the report as a self-contained HTML page")
+    .option(
+      "--export-csv <file>",
+      "write one CSV row per cell: times, percentiles, speedup, CPU time, peak RSS, throughput (- for stdout)",
+    )
+    .option(
+      "--filter <patterns>",
+      "run only the cells whose id matches one of these comma-separated globs, e.g. 'cpu/thread/*,io/async/*'",
+    )
+    .option("--quiet", "no progress: only the results (with --json, nothing on stderr but errors)")
     .option("--module <path>", "benchmark your own task module instead of the seed's tasks")
     .option("--task <name>", "with --module: the exported function to run")
     .option("--inputs <file>", "with --module: a JSON file holding an array of inputs, one call each")
@@ -110,11 +124,22 @@ export function register(program: Command): void {
         "measuring (at most --max-runs). The table shows median ± 95% CI and the speedup over sequential;",
         "'ns' marks differences within noise. Progress goes to stderr, results to stdout.",
         "",
+        "Cell ids are task/executor/workers, Python's executors prefixed py-: io/sequential/1, io/async/26,",
+        "cpu/thread/2, io/py-thread/8, user:resize/process/4. --filter takes globs matched against the whole id",
+        "(* any characters, slashes too; ? one character); a cell runs when any pattern matches. A filter that",
+        "matches no cell is refused before any cell runs, with the list of ids. Speedups need the task's",
+        "sequential cell (*/sequential/* keeps it).",
+        "",
+        "While each cell runs, /proc is sampled (at each run's start and end, and every 250 ms): CPU time and",
+        "peak RSS of this process and its child processes, and the CPU other processes take; a cell during",
+        "which they took over a quarter of a core is named in the warnings. Without /proc: 'n/a'.",
+        "",
         "Examples:",
         "  concur bench --quick",
         "  concur bench --tasks cpu --workers 1,2,4 --size 0.5 --json-out bench.json --html report.html",
         "  concur bench --quick --json | jq .verdicts",
         "  concur bench --module ./my-tasks.ts --task resize --inputs inputs.json --markdown -",
+        "  concur bench --quick --filter 'cpu/*' --export-csv cpu.csv --quiet",
         "",
         "Exit codes: 0 ok, 1 a cell failed, 2 bad usage, 130/143 interrupted (the report is still written).",
         SIGNALS_HELP + JSON_HELP,
@@ -217,6 +242,14 @@ export async function benchOptions(flags: BenchFlags): Promise<BenchOptions> {
   if (flags.seed !== undefined) options.seed = parseNonNegativeInt("--seed", flags.seed);
   if (flags.pythonRecords !== undefined)
     options.pythonRecords = parsePositiveInt("--python-records", flags.pythonRecords);
+  if (flags.filter !== undefined) {
+    try {
+      parseCellFilter(flags.filter);
+    } catch (error) {
+      throw new UsageError(`--${(error as Error).message}`);
+    }
+    options.filter = flags.filter;
+  }
   const userFlags = [flags.module && "--module", flags.task && "--task", flags.inputs && "--inputs"].filter(
     Boolean,
   );
@@ -239,11 +272,12 @@ function targetsOf(flags: BenchFlags): OutputTargets {
   if (flags.html === "-")
     throw new UsageError("--html needs a file name (an HTML page is not for a terminal)");
   const json = jsonTarget("bench", flags);
-  return {
+  return oneOnStdout({
     ...(json !== undefined && { json }),
     ...(flags.markdown && { markdown: flags.markdown }),
     ...(flags.html && { html: flags.html }),
-  };
+    ...(flags.exportCsv && { csv: flags.exportCsv }),
+  });
 }
 
 /** Fail early: a bad module or an unwritable report path is reported before anything runs. */
@@ -269,28 +303,36 @@ async function bench(flags: BenchFlags): Promise<number> {
   const baseline = await readBaseline(flags);
   // The first signal stops the run (the report of what was measured is still written).
   const interrupt = onInterrupt("bench", "stopping (shutting pools down)");
-  const progress = createProgress(process.stderr);
+  const progress = flags.quiet ? undefined : createProgress(process.stderr);
   let report: BenchReport;
   try {
-    report = await runBench(options, { signal: interrupt.signal, onEvent: progress.onEvent });
+    report = await runBench(options, {
+      signal: interrupt.signal,
+      ...(progress && { onEvent: progress.onEvent }),
+    });
   } catch (error) {
+    if (error instanceof NoCellMatchError) throw new UsageError(`--${error.message}`);
     if (error instanceof RangeError) throw new UsageError(error.message);
     throw error;
   } finally {
-    progress.end();
+    progress?.end();
     interrupt.dispose();
   }
   if (!claimsStdout(targets)) {
     process.stdout.write(renderTerminal(report, flags.color ? {} : { color: false }));
   }
   const written = await writeOutputs(report, targets);
-  for (const file of written) process.stderr.write(`concur bench: wrote ${printable(file)}\n`);
+  if (!flags.quiet)
+    for (const file of written) process.stderr.write(`concur bench: wrote ${printable(file)}\n`);
   if (report.interrupted) return interrupt.exitCode() ?? exitCodes.interrupted;
   if (baseline) {
     const rows = compareWithBaseline(report, baseline.report, baseline.threshold);
-    const text = renderBaseline(rows, baseline.file, baseline.threshold);
-    (claimsStdout(targets) ? process.stderr : process.stdout).write(text);
-    if (rows.some((row) => row.change === "regression")) return exitCodes.failure;
+    const regressed = rows.some((row) => row.change === "regression");
+    // With --quiet and stdout taken, stderr carries only what explains a failing exit code.
+    const stream = claimsStdout(targets) ? process.stderr : process.stdout;
+    if (!(flags.quiet && claimsStdout(targets)) || regressed)
+      stream.write(renderBaseline(rows, baseline.file, baseline.threshold));
+    if (regressed) return exitCodes.failure;
   }
   return report.cells.some((cell) => cell.status === "failed") ? exitCodes.failure : exitCodes.ok;
 }

@@ -1,6 +1,6 @@
 /**
  * `concur report bench.json`: re-renders a saved report (after checking it against the schema):
- * the terminal table on stdout, and any of --html, --markdown, --json.
+ * the terminal table on stdout, and any of --html, --markdown, --json, --export-csv.
  */
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
@@ -9,11 +9,13 @@ import { renderTerminal } from "../../lab/reporters/terminal.js";
 import { validateReport } from "../../lab/validate.js";
 import { printable } from "../../letters/printable.js";
 import { JSON_HELP, addJsonOptions, jsonTarget, type JsonFlags } from "../json-flags.js";
+import { oneOnStdout } from "../stdout-targets.js";
 import { UsageError, exitCodes } from "../usage.js";
 
 interface ReportFlags extends JsonFlags {
   html?: string;
   markdown?: string;
+  exportCsv?: string;
   color: boolean;
 }
 
@@ -25,7 +27,8 @@ export function register(program: Command): void {
     // Optional only for the deprecated `concur report --json out.json bench.json`… see below.
     .argument("[report.json]", "a report written by concur bench --json-out (or --json > file)")
     .option("--html <file>", "write a self-contained HTML page")
-    .option("--markdown <file>", "write Markdown (- for stdout)");
+    .option("--markdown <file>", "write Markdown (- for stdout)")
+    .option("--export-csv <file>", "write one CSV row per cell (- for stdout)");
   addJsonOptions(command, "the (validated) report")
     .option("--no-color", "no colours in the table")
     .addHelpText(
@@ -50,11 +53,12 @@ async function report(file: string, flags: ReportFlags): Promise<number> {
   if (flags.html === "-")
     throw new UsageError("--html needs a file name (an HTML page is not for a terminal)");
   const json = jsonTarget("report", flags);
-  const targets: OutputTargets = {
+  const targets: OutputTargets = oneOnStdout({
     ...(json !== undefined && { json }),
     ...(flags.markdown && { markdown: flags.markdown }),
     ...(flags.html && { html: flags.html }),
-  };
+    ...(flags.exportCsv && { csv: flags.exportCsv }),
+  });
   let doc: unknown;
   try {
     doc = JSON.parse(await readFile(file, "utf8"));

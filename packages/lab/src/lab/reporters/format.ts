@@ -4,6 +4,7 @@
  * number formats. Pure functions of the BenchReport.
  */
 import type { BenchExecutor, BenchReport, BenchTaskId, CellResult, Comparison } from "../report.js";
+import { median } from "../stats.js";
 import { significanceText, tooFewRuns } from "../wording.js";
 
 const EXECUTOR_ORDER: Record<BenchExecutor, number> = { sequential: 0, async: 1, thread: 2, process: 3 };
@@ -264,4 +265,119 @@ export function resultRows(report: BenchReport, task: BenchTaskId): ResultRow[] 
       startup: cell.startupStats && cell.startupStats.median > 0 ? formatMs(cell.startupStats.median) : "—",
     };
   });
+}
+
+/** The median user and system CPU time of a cell's runs; "unavailable", or undefined when not recorded. */
+export function cpuPerRun(
+  cell: CellResult,
+): { userMs: number; systemMs: number } | "unavailable" | undefined {
+  const r = cell.resources;
+  if (r === undefined || r === "unavailable") return r;
+  if (r.cpuUserMs.length === 0) return undefined;
+  return { userMs: median(r.cpuUserMs), systemMs: median(r.cpuSystemMs) };
+}
+
+/** "—" for what was not recorded (Python rows, older reports), "n/a" for what could not be measured here. */
+function missing(value: "unavailable" | undefined): string {
+  return value === "unavailable" ? "n/a" : "—";
+}
+
+/** CPU per run, user + system: "380+12 ms", "1.21+0.05 s". */
+export function formatCpu(cell: CellResult): string {
+  const cpu = cpuPerRun(cell);
+  if (cpu === undefined || cpu === "unavailable") return missing(cpu);
+  // Both parts to the decimals the total needs: "44.1+0.0 ms", not "44.1+0.00200 ms".
+  const total = cpu.userMs + cpu.systemMs;
+  if (total >= 1000) return `${(cpu.userMs / 1000).toFixed(2)}+${(cpu.systemMs / 1000).toFixed(2)} s`;
+  const digits = cpuDigits(total);
+  return `${cpu.userMs.toFixed(digits)}+${cpu.systemMs.toFixed(digits)} ms`;
+}
+
+/** Decimals for CPU milliseconds: /proc counts a child's time in 10 ms ticks, so no more than 2. */
+function cpuDigits(ms: number): number {
+  return ms >= 100 ? 0 : ms >= 10 ? 1 : 2;
+}
+
+/** One CPU time per run, "380 ms" (`which` picks user or system). */
+export function formatCpuPart(cell: CellResult, which: "userMs" | "systemMs"): string {
+  const cpu = cpuPerRun(cell);
+  if (cpu === undefined || cpu === "unavailable") return missing(cpu);
+  return `${cpu[which].toFixed(cpuDigits(cpu[which]))} ms`;
+}
+
+/** Peak resident memory of the measured runs: "88 MiB". */
+export function formatRss(cell: CellResult): string {
+  const r = cell.resources;
+  if (r === undefined || r === "unavailable") return missing(r);
+  return formatBytes(r.peakRssBytes);
+}
+
+/** The most CPU other processes took while the cell ran: "0.05 cores", "0.81 cores (spike)". */
+export function formatOtherCpu(cell: CellResult): string {
+  const load = cell.load;
+  if (load === undefined || load === "unavailable") return missing(load);
+  if (load.maxOtherCpuCores === null) return "too short to tell";
+  return `${load.maxOtherCpuCores.toFixed(2)} cores${load.spike ? " (spike)" : ""}`;
+}
+
+/** Units of work per second at the median: "183 requests/s". */
+export function formatThroughput(cell: CellResult): string {
+  const rate = cell.throughputPerSecond;
+  if (rate === undefined || rate === null) return "—";
+  return `${formatNumber(rate)} ${cell.work.name}s/s`;
+}
+
+/** True when some cell of the task has the per-cell extras (percentiles, resources, load) to show. */
+export function hasUsage(report: BenchReport, task: BenchTaskId): boolean {
+  return report.cells.some(
+    (c) =>
+      c.task === task && (c.stats?.p75 !== undefined || c.resources !== undefined || c.load !== undefined),
+  );
+}
+
+/** One row of the percentiles-and-resources table, formatted; shared by the HTML and Markdown tables. */
+export interface UsageRow {
+  cell: CellResult;
+  label: string;
+  p75: string;
+  p99: string;
+  throughput: string;
+  cpuUser: string;
+  cpuSystem: string;
+  peakRss: string;
+  otherCpu: string;
+}
+
+/** The headings of {@link UsageRow}'s columns, in order. */
+export const USAGE_HEAD = [
+  "executor",
+  "p75",
+  "p99",
+  "throughput",
+  "CPU user/run",
+  "CPU sys/run",
+  "peak RSS",
+  "other processes' CPU (max)",
+];
+
+export function usageRows(report: BenchReport, task: BenchTaskId): UsageRow[] {
+  return taskCells(report, task).map((cell) => {
+    const s = cell.stats;
+    return {
+      cell,
+      label: cellLabel(cell),
+      p75: s?.p75 === undefined ? "—" : formatMs(s.p75),
+      p99: s?.p99 === undefined ? "—" : formatMs(s.p99),
+      throughput: formatThroughput(cell),
+      cpuUser: formatCpuPart(cell, "userMs"),
+      cpuSystem: formatCpuPart(cell, "systemMs"),
+      peakRss: formatRss(cell),
+      otherCpu: formatOtherCpu(cell),
+    };
+  });
+}
+
+/** A usage row's cells in the order of USAGE_HEAD. */
+export function usageCells(row: UsageRow): string[] {
+  return [row.label, row.p75, row.p99, row.throughput, row.cpuUser, row.cpuSystem, row.peakRss, row.otherCpu];
 }

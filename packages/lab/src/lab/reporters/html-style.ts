@@ -36,6 +36,8 @@ tr.python td:first-child::after { content: " ▲"; color: var(--muted); font-siz
 tr.winner td { background: #dafbe1; font-weight: 600; }
 tr.failed td { color: #cf222e; }
 td.no { color: var(--muted); }
+table.usage caption { caption-side: top; text-align: left; color: var(--muted); font-size: 13px; padding: 4px 0; }
+tr.spike td:last-child { color: #9a6700; font-weight: 600; }
 .context { display: grid; grid-template-columns: 1fr 1fr; gap: 32px; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 8px 0; font-size: 14px; }
 dt { color: var(--muted); }

@@ -7,14 +7,18 @@ import type { BenchReport, BenchTaskId } from "../report.js";
 import { escapeHtml, scriptJson, vegaBundles } from "./html-assets.js";
 import { chartSpecs, type ChartId } from "./charts.js";
 import {
+  USAGE_HEAD,
   configFacts,
   formatDate,
   formatDuration,
+  hasUsage,
   machineFacts,
   reportTasks,
   resultRows,
   taskLabel,
   unitBasis,
+  usageCells,
+  usageRows,
 } from "./format.js";
 import { BOOTSTRAP, STYLE } from "./html-style.js";
 import { methodsLegend, starredCells } from "../wording.js";
@@ -85,7 +89,22 @@ function resultsTable(report: BenchReport, task: BenchTaskId): string {
     `<h3>${h(taskLabel(task))}</h3>`,
     basis.note ? `<p class="note">Compared ${h(basis.phrase)}: ${h(basis.note)}.</p>` : "",
     `<table><thead><tr>${ths}</tr></thead><tbody>${rows.join("")}</tbody></table>`,
+    hasUsage(report, task) ? usageTable(report, task) : "",
   ].join("\n");
+}
+
+/** Percentiles, throughput, CPU time, peak memory and the machine's load, one row per cell. */
+function usageTable(report: BenchReport, task: BenchTaskId): string {
+  const ths = USAGE_HEAD.map((text, i) => `<th${i > 0 ? ' class="num"' : ""}>${h(text)}</th>`).join("");
+  const rows = usageRows(report, task).map((row) => {
+    const spike = typeof row.cell.load === "object" && row.cell.load.spike;
+    const tds = usageCells(row).map((text, i) => `<td${i > 0 ? ' class="num"' : ""}>${h(text)}</td>`);
+    return `<tr${spike ? ' class="spike"' : ""} data-usage-cell="${h(row.cell.id)}">${tds.join("")}</tr>`;
+  });
+  return [
+    `<table class="usage"><caption>Percentiles, throughput and what the runs cost</caption>`,
+    `<thead><tr>${ths}</tr></thead><tbody>${rows.join("")}</tbody></table>`,
+  ].join("");
 }
 
 function chartFigure(

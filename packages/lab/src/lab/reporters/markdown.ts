@@ -6,14 +6,18 @@
 import { printable } from "../../letters/printable.js";
 import type { BenchReport, BenchTaskId } from "../report.js";
 import {
+  USAGE_HEAD,
   configFacts,
   formatDate,
   formatDuration,
+  hasUsage,
   machineFacts,
   reportTasks,
   resultRows,
   taskLabel,
   unitBasis,
+  usageCells,
+  usageRows,
 } from "./format.js";
 import { methodsLegend, starredCells } from "../wording.js";
 
@@ -79,7 +83,15 @@ function resultsSection(report: BenchReport, task: BenchTaskId): string {
       ["left", "left", "right", "right", "right", "right", "right", "right", "left"],
       rows,
     ),
+    ...(hasUsage(report, task)
+      ? ["", "Percentiles, throughput and what the runs cost:", "", usageTable(report, task)]
+      : []),
   ].join("\n");
+}
+
+function usageTable(report: BenchReport, task: BenchTaskId): string {
+  const align = USAGE_HEAD.map((_, i) => (i === 0 ? "left" : "right") as "left" | "right");
+  return table(USAGE_HEAD, align, usageRows(report, task).map(usageCells));
 }
 
 /** Renders the report as a Markdown document. */

@@ -3,6 +3,7 @@
  * and library users pick one by name and write the result where they like.
  */
 import type { BenchReport } from "../report.js";
+import { renderCsv } from "./csv.js";
 import { renderHtml } from "./html.js";
 import { renderJson } from "./json.js";
 import { renderMarkdown } from "./markdown.js";
@@ -17,6 +18,7 @@ export const reporters = {
   json: renderJson,
   markdown: renderMarkdown,
   html: renderHtml,
+  csv: renderCsv,
 } as const satisfies Record<string, Reporter>;
 
 /** A reporter's name. */

@@ -8,6 +8,7 @@ import pc from "picocolors";
 import { printableValues } from "../../letters/printable.js";
 import type { BenchReport, BenchRuntime, BenchTaskId, CellResult, Comparison } from "../report.js";
 import { cellLabel, formatSpeedup } from "../verdict.js";
+import { formatCpu, formatRss, hasUsage } from "./format.js";
 import { methodsLegend, starredCells, tooFewRuns } from "../wording.js";
 
 /** Options of {@link renderTerminal}. */
@@ -81,10 +82,27 @@ function statusText(cell: CellResult, colors: Colors): string {
   return colors.yellow(cell.status);
 }
 
+/** CPU per run and peak memory in one column: "380+12 ms · 88 MiB". */
+function usageText(cell: CellResult, colors: Colors): string {
+  const cpu = formatCpu(cell);
+  const rss = formatRss(cell);
+  return cpu === rss ? colors.dim(cpu) : `${cpu} · ${rss}`;
+}
+
 function taskTable(report: BenchReport, task: BenchTaskId, colors: Colors): string {
+  // Reports from before CPU and memory were recorded keep their narrower table.
+  const usage = hasUsage(report, task);
   const table = new Table({
-    head: ["executor", "runs", "median [95% CI]", "per unit", "speedup [95% CI]", "start-up"],
-    colAligns: ["left", "right", "right", "right", "right", "right"],
+    head: [
+      "executor",
+      "runs",
+      "median [95% CI]",
+      "per unit",
+      "speedup [95% CI]",
+      "start-up",
+      ...(usage ? ["cpu u+s/run · peak RSS"] : []),
+    ],
+    colAligns: ["left", "right", "right", "right", "right", "right", "right"],
     style: { head: [], border: [], compact: true },
   });
   const winners = starredCells(report, task);
@@ -92,8 +110,9 @@ function taskTable(report: BenchReport, task: BenchTaskId, colors: Colors): stri
     const label = winners.has(cell.id) ? colors.bold(`${rowLabel(cell)} ★`) : rowLabel(cell);
     const s = cell.stats;
     const startup = cell.startupStats ? formatMs(cell.startupStats.median) : "—";
+    const extra = usage ? [usageText(cell, colors)] : [];
     if (!s) {
-      table.push([label, "0", { colSpan: 3, content: statusText(cell, colors) }, startup]);
+      table.push([label, "0", { colSpan: 3, content: statusText(cell, colors) }, startup, ...extra]);
       continue;
     }
     const median = s.ci95
@@ -101,7 +120,15 @@ function taskTable(report: BenchReport, task: BenchTaskId, colors: Colors): stri
       : `${formatMs(s.median)} ${colors.dim(`(${tooFewRuns(s.n)})`)}`;
     const runs = cell.status === "ok" ? String(s.n) : `${s.n} ${statusText(cell, colors)}`;
     const comparison = report.comparisons.find((c) => c.cellId === cell.id);
-    table.push([label, runs, median, unitText(cell), speedupText(comparison, cell, colors), startup]);
+    table.push([
+      label,
+      runs,
+      median,
+      unitText(cell),
+      speedupText(comparison, cell, colors),
+      startup,
+      ...extra,
+    ]);
   }
   return table.toString();
 }
