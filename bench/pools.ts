@@ -12,6 +12,7 @@ import { describeLoad, describeMachine } from "./lib/machine.js";
 import { quietGate } from "./lib/quiet.js";
 import { rotate } from "./lib/stats.js";
 import { transpileFolder } from "./lib/transpile.js";
+import { limitPair } from "./pools/limit.js";
 import { profileFromArgs, type Profile } from "./pools/plan.js";
 import { renderTables } from "./pools/report.js";
 import { writeBenchmarksMd, writeJson } from "./report/benchmarks-md.js";
@@ -210,25 +211,16 @@ async function task2Baseline(): Promise<void> {
 }
 
 async function task2Pair(): Promise<void> {
-  const solo = await trial("task2-baseline", "sequential", {
-    scenario: "sequential",
+  const measured = await limitPair(
+    async (subject, request) => (await trial("task2-baseline", subject, request))?.metrics,
     recordsFile,
-    startAt: 0,
-  });
-  if (!solo) return;
-  record("task2-baseline", "sequential", { soloMs: solo.metrics.ms! });
-  // Both start at an agreed instant, after both processes have loaded.
-  const startAt = Date.now() + 1_000;
-  const pair = await Promise.all(
-    [0, 1].map(() => trial("task2-baseline", "pair", { scenario: "sequential", recordsFile, startAt })),
   );
-  if (!pair[0] || !pair[1]) return;
-  const [a, b] = [pair[0].metrics, pair[1].metrics];
-  const wall = Math.max(a.end!, b.end!) - Math.min(a.start!, b.start!);
-  const skew = Math.abs(a.start! - b.start!);
+  if (!measured) return;
+  record("task2-baseline", "sequential", { soloMs: measured.soloMs });
+  if (!measured.pair) return;
+  const skew = measured.pair.startSkewMs;
   if (skew > 50) console.log(`  note: the pair started ${skew.toFixed(0)} ms apart`);
-  // Limit = work done ÷ wall time, in units of one solo run: 2 × solo ÷ wall.
-  record("task2-baseline", "pair", { wallMs: wall, limit: (2 * solo.metrics.ms!) / wall, startSkewMs: skew });
+  record("task2-baseline", "pair", measured.pair);
 }
 
 /** concur and poolifier given no size use availableParallelism(): the same pool as fixed at `workers`. */

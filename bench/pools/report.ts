@@ -279,7 +279,7 @@ function otherWork(results: PoolsResults): string {
  */
 export function renderBenchmarksMd(
   results: PoolsResults,
-  extra: { notes?: string | undefined; io?: string | undefined },
+  extra: { notes?: string | undefined; io?: string | undefined; distributed?: string | undefined },
 ): string {
   const m = results.machine;
   const p = results.profile;
@@ -330,6 +330,7 @@ export function renderBenchmarksMd(
     `## Results\n\n${renderTables(results)}`,
     ...(extra.io ? [extra.io] : []),
     ...(extra.notes ? [extra.notes.trim()] : []),
+    ...(extra.distributed ? [extra.distributed] : []),
     "",
   ].join("\n\n");
 }

@@ -1,11 +1,14 @@
 /**
  * Regenerates BENCHMARKS.md from what is in bench/results/: pools.json (bench:pools), io.json
- * (bench:io) and the hand-written analysis in pools-notes.md. Either benchmark calls it after
- * writing its own results, so the file always shows the latest run of each.
+ * (bench:io), distributed.json (bench:distributed) and the hand-written analyses in
+ * pools-notes.md and distributed-notes.md. Each benchmark calls it after writing its own
+ * results, so the file always shows the latest run of each.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as prettier from "prettier";
+import { renderDistributed } from "../distributed/report.js";
+import type { DistributedResults } from "../distributed/results.js";
 import { renderIo } from "../io/report.js";
 import type { IoResults } from "../io/results.js";
 import { renderBenchmarksMd } from "../pools/report.js";
@@ -20,9 +23,14 @@ export async function writeBenchmarksMd(root: string): Promise<boolean> {
   const pools = read<PoolsResults>("pools.json");
   if (!pools) return false; // the pools run is the body of the file; without it there is nothing to show
   const io = read<IoResults>("io.json");
-  const notesFile = join(results, "pools-notes.md");
-  const notes = existsSync(notesFile) ? readFileSync(notesFile, "utf8") : undefined;
-  const markdown = renderBenchmarksMd(pools, { notes, io: io && renderIo(io) });
+  const text = (name: string): string | undefined =>
+    existsSync(join(results, name)) ? readFileSync(join(results, name), "utf8") : undefined;
+  const distributed = read<DistributedResults>("distributed.json");
+  const markdown = renderBenchmarksMd(pools, {
+    notes: text("pools-notes.md"),
+    io: io && renderIo(io),
+    distributed: distributed && renderDistributed(distributed, text("distributed-notes.md")),
+  });
   const file = join(root, "BENCHMARKS.md");
   const config = (await prettier.resolveConfig(file)) ?? {};
   writeFileSync(file, await prettier.format(markdown, { ...config, parser: "markdown" }));

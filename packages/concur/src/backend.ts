@@ -12,6 +12,7 @@ export {
   type TaskExtras,
 } from "./executors/base.js";
 export { PartialChunkError } from "./executors/map.js";
+export { withAttempt } from "./executors/attempt.js";
 export {
   serializeError,
   deserializeError,

@@ -11,6 +11,16 @@ export interface TaskContext {
   readonly signal: AbortSignal;
   /** The task's name. */
   readonly name: string;
+  /**
+   * Which run of this task this is: 1 the first time, n when the executor runs it again because
+   * an earlier run may have started and its outcome was lost. That happens on a
+   * `DistributedExecutor` (a job taken back from a machine that died, or handed back by a worker
+   * stopping past its grace period: delivery is at-least-once) and on a thread or process pool
+   * whose worker died before reporting results it had finished. Otherwise it is 1
+   * (`SequentialExecutor` and `AsyncExecutor` never run a task twice). A task with side effects
+   * can read it to look for what an earlier run left behind.
+   */
+  readonly attempt: number;
 }
 
 // Kept on a global symbol so that two copies of concur (a bundled one and a linked one, say)
@@ -65,7 +75,10 @@ export function setSerialTask(context: TaskContext | undefined): void {
 export class LazyTaskContext implements TaskContext {
   #controller: AbortController | undefined;
   #reason: unknown;
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    readonly attempt: number = 1,
+  ) {}
 
   get signal(): AbortSignal {
     this.#controller ??= new AbortController();

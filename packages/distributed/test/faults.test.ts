@@ -74,6 +74,23 @@ describe("distributed faults", () => {
   );
 
   test(
+    "a job taken back from a SIGKILLed worker runs as attempt 2, in a process on the next worker",
+    { timeout: 90_000 },
+    async () => {
+      const prefix = prefixFor("attempt");
+      const a = await worker(prefix, ["--executor", "async"]);
+      await using ex = new DistributedExecutor<Tasks>(tasksUrl, { connection: redisUrl, prefix });
+      const future = ex.submit("slowAttempt", 3_000);
+      await until(async () => (await redis.llen(`${prefix}:tasks:active`)) === 1, 20_000, "the job to start");
+      await stopProcess(a, "SIGKILL");
+      // Started only now, so the job's second run is on it: the number crosses its process pool.
+      await worker(prefix, ["--executor", "process", "--workers", "1"]);
+      assert.equal(await future, 2, "the run after the take-back knows it is the second");
+      assert.equal(await ex.submit("slowAttempt", 0), 1, "a new job starts at 1");
+    },
+  );
+
+  test(
     "a task that kills every worker it runs on fails with WorkerCrashedError after 2 deaths",
     // Regression: a worker used to take jobs before announcing "serving queue", so this task
     // killed it before the harness saw it start (3 runs in 4 under load).

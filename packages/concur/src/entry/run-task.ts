@@ -176,7 +176,7 @@ export class WorkerRuntime {
       if (this.#dropped.delete(task.id)) {
         this.#push(task.name, [task.id, Status.dropped, null, 0]);
       } else {
-        const context = new LazyTaskContext(task.name);
+        const context = new LazyTaskContext(task.name, task.attempt ?? 1);
         this.#current = { id: task.id, context };
         setSerialTask(context);
         // Recorded before the task runs: a worker that dies in it must be seen to have started it.

@@ -22,7 +22,7 @@ import type {
   TaskSubmitter,
   Transferable,
 } from "../types.js";
-import { checkIterable, invalid } from "../validate.js";
+import { checkCount, checkIterable, invalid } from "../validate.js";
 import { mapTasks } from "./map.js";
 import { checkExecutorOptions, checkMapOptions, checkShutdownOptions, checkTaskOptions } from "./options.js";
 import { StatsRecorder } from "./stats.js";
@@ -53,6 +53,12 @@ export interface TaskExtras {
   /** The running task's timeout clock. */
   timer?: NodeJS.Timeout;
   detachSignal?: () => void;
+  /**
+   * Which run of the task this is (the task reads it as `currentTask().attempt`), when above 1:
+   * set by a backend that runs a task again (`withAttempt`), and raised by a pool that re-runs a
+   * task after its worker died.
+   */
+  attempt?: number;
 }
 
 let nextTaskId = 1;
@@ -112,13 +118,27 @@ export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
   }
 
   with(options: TaskOptions): TaskSubmitter<M> {
-    const checked = checkTaskOptions("with()", options);
+    return this.#submitter(checkTaskOptions("with()", options), 1);
+  }
+
+  /**
+   * @internal Use `withAttempt` from concur/backend: a submitter whose tasks run as run number
+   * `attempt` (a backend that runs again a task another executor may have started).
+   */
+  withAttempt(attempt: number, options?: TaskOptions): TaskSubmitter<M> {
+    const checked = options === undefined ? undefined : checkTaskOptions("withAttempt()", options);
+    return this.#submitter(checked, checkCount("withAttempt(): attempt", attempt, 1));
+  }
+
+  #submitter(checked: TaskOptions | undefined, attempt: number): TaskSubmitter<M> {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- a named function (not an arrow) is the stack boundary
     const self = this;
     return {
       submit: function submit<K extends TaskName<M>>(name: K, ...args: TaskArgs<M, K>) {
         const origin = self.#captureStacks ? captureOrigin(submit) : NO_ORIGIN;
-        return self.submitRecord(name, args, checked, false, origin).future as Future<TaskResult<M, K>>;
+        return self.submitRecord(name, args, checked, false, origin, attempt).future as Future<
+          TaskResult<M, K>
+        >;
       },
     };
   }
@@ -199,6 +219,7 @@ export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
     options: TaskOptions | undefined,
     chunk: boolean,
     shared?: { stack?: string },
+    attempt = 1,
   ): TaskRecord {
     if (this.#closed) throw new ShutdownError();
     if (typeof name !== "string" || name === "") throw invalid("submit(): name", "a non-empty string", name);
@@ -217,11 +238,16 @@ export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
       state: "queued",
       enqueuedAt: performance.now(),
       extras:
-        timeout !== undefined || transfer !== undefined || origin !== NO_ORIGIN || options?.signal
+        timeout !== undefined ||
+        transfer !== undefined ||
+        origin !== NO_ORIGIN ||
+        options?.signal ||
+        attempt > 1
           ? {
               ...(timeout !== undefined && { timeout }),
               ...(transfer !== undefined && { transfer }),
               ...(origin !== NO_ORIGIN && { origin }),
+              ...(attempt > 1 && { attempt }),
             }
           : undefined,
     };

@@ -13,6 +13,9 @@
  *   is then caught and failed. Only such a task may run twice.
  * - no slot at all (it could not be made): the first task not reported is taken for the running
  *   one, the rule before the slot existed.
+ *
+ * A task run again that may have started before (finished without a report, or a suspect) runs
+ * as its next attempt (`currentTask().attempt`), so that a task with side effects can tell.
  */
 import { SlotKind, decodeSlot } from "../protocol/running-slot.js";
 import type { TaskRecord } from "./base.js";
@@ -24,6 +27,8 @@ export interface CrashVerdict {
   requeue: TaskRecord[];
   /** The part of `requeue` that may have been running. */
   suspects: TaskRecord[];
+  /** The part of `requeue` that may have started already (finished unreported, or suspects). */
+  started: TaskRecord[];
 }
 
 /**
@@ -51,8 +56,9 @@ export function mayBeRunning(
 /** `inflight`: the tasks the worker held and had not reported, in the order it was given them. */
 export function judgeCrash(inflight: readonly TaskRecord[], slot: number | undefined): CrashVerdict {
   if (slot === undefined) {
+    // Nothing says how far it got: any of them may have finished with its result held back.
     const [running, ...requeue] = inflight;
-    return { running, requeue, suspects: [] };
+    return { running, requeue, suspects: [], started: requeue };
   }
   const { kind, id } = decodeSlot(slot);
   const at = kind === SlotKind.none ? -1 : inflight.findIndex((record) => record.id === id);
@@ -63,10 +69,18 @@ export function judgeCrash(inflight: readonly TaskRecord[], slot: number | undef
         running: inflight[at],
         requeue: [...inflight.slice(0, at), ...inflight.slice(at + 1)],
         suspects: [],
+        started: inflight.slice(0, at),
       };
     case SlotKind.unsure:
       // Not found: X was reported, so every task still held comes after it.
-      return { running: undefined, requeue: [...inflight], suspects: inflight.slice(Math.max(at, 0)) };
+      return {
+        running: undefined,
+        requeue: [...inflight],
+        suspects: inflight.slice(Math.max(at, 0)),
+        started: [...inflight],
+      };
   }
-  return { running: undefined, requeue: [...inflight], suspects: [] };
+  // done(X): X and the tasks before it finished (X not held: all held came after it, unstarted).
+  const started = kind === SlotKind.done && at >= 0 ? inflight.slice(0, at + 1) : [];
+  return { running: undefined, requeue: [...inflight], suspects: [], started };
 }

@@ -115,7 +115,7 @@ export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
   }
 
   async #run(record: TaskRecord): Promise<void> {
-    const context = new LazyTaskContext(record.name);
+    const context = new LazyTaskContext(record.name, record.extras?.attempt ?? 1);
     this.#contexts.set(record, context);
     const start = performance.now();
     try {

@@ -79,6 +79,9 @@ export function toRunTask(record: TaskRecord, exact: boolean): RunTask {
     ? { id: record.id, name: record.name, args: record.args, chunk: true }
     : { id: record.id, name: record.name, args: record.args };
   if (exact) task.exact = true;
+  // Only a re-run carries it: the first run's message stays as small as before.
+  const attempt = record.extras?.attempt;
+  if (attempt !== undefined) task.attempt = attempt;
   return task;
 }
 

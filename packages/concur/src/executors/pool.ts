@@ -253,7 +253,7 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
   #onLost(worker: PoolWorker, exit: WorkerExit): void {
     const records = [...worker.inflight.values()];
     for (const record of records) this.#unassign(worker, record);
-    const { running, requeue, suspects } = judgeCrash(records, exit.slot);
+    const { running, requeue, suspects, started } = judgeCrash(records, exit.slot);
     // A running task already settled was cancelled or timed out: killing its worker was ours.
     const ours =
       worker.killedForCancel ||
@@ -263,6 +263,11 @@ export abstract class PoolExecutor<M> extends ExecutorBase<M> {
     // Made on the first crash that leaves suspects: until then, sending pays no lookup.
     if (suspects.length > 0) this.#suspects ??= new WeakSet();
     for (const record of suspects) this.#suspects!.add(record);
+    // Their next run is their next attempt: an earlier one may have had effects.
+    for (const record of started) {
+      const extras = (record.extras ??= {});
+      extras.attempt = (extras.attempt ?? 1) + 1;
+    }
     this.#queue.requeue(requeue);
   }
 

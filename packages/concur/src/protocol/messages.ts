@@ -17,6 +17,8 @@ export interface RunTask {
   chunk?: true;
   /** Record this task's start and end exactly in the running slot (it was near a crash). */
   exact?: true;
+  /** Which run of the task this is (`currentTask().attempt`); absent for the first. */
+  attempt?: number;
 }
 
 /** Outcome status codes in a result tuple. */
@@ -127,7 +129,8 @@ export function checkMainMessage(message: unknown): string | undefined {
           !isObject(task) ||
           !Number.isInteger(task.id) ||
           typeof task.name !== "string" ||
-          !Array.isArray(task.args)
+          !Array.isArray(task.args) ||
+          (task.attempt !== undefined && !(Number.isInteger(task.attempt) && (task.attempt as number) >= 1))
         ) {
           return "run: a malformed task";
         }

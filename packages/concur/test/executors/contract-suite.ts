@@ -377,6 +377,16 @@ export function defineContractSuite(target: ContractTarget): void {
       ),
     );
 
+    contractTest("a task's first run reads attempt 1 from currentTask(), through submit, with and map", () =>
+      withExecutor(async (executor) => {
+        assert.equal(await executor.submit("attempt"), 1);
+        assert.equal(await executor.with({ timeout: 5_000 }).submit("attempt"), 1);
+        const mapped: Array<number | undefined> = [];
+        for await (const seen of executor.map("attempt", [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])) mapped.push(seen);
+        assert.deepEqual(mapped, Array(10).fill(1));
+      }),
+    );
+
     contractTest("a per-task timeout rejects with TaskTimeoutError and aborts the task's signal", () =>
       withExecutor(async (executor) => {
         const future = executor.with({ timeout: 100 }).submit("waitForAbort", 10_000);

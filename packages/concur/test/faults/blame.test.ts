@@ -34,6 +34,27 @@ for (const kind of POOL_KINDS) {
         assert.equal(stats.completed, 8);
       }));
 
+    test("tasks run again after their worker died run as their next attempt; unstarted ones as 1", () =>
+      withLog(async (log) =>
+        withPool(kind, { maxWorkers: 1 }, async (pool) => {
+          // One batch, as above: ids 1-5 finish and (usually) hold their results when exitWith
+          // ends the worker, so they run again; 6-8 had not started.
+          const before = [1, 2, 3, 4, 5].map((id) => pool.submit("loggedAttempt", id, log));
+          const dying = pool.submit("exitWith", 7);
+          const after = [6, 7, 8].map((id) => pool.submit("loggedAttempt", id, log));
+          const values = await Promise.all([...before, ...after]);
+          await assert.rejects(dying, isCrash);
+          const runs = attemptsById(log);
+          [1, 2, 3, 4, 5, 6, 7, 8].forEach((id, i) => {
+            const seen = runs.get(id) ?? [];
+            // Each run sees its own number (1, then 2), and the future has the last run's.
+            assert.deepEqual(seen, seen.length === 2 ? [1, 2] : [1], `task ${id} ran as ${seen.join(", ")}`);
+            assert.equal(values[i], seen.at(-1), `task ${id}'s result comes from its last run`);
+          });
+          for (const id of [6, 7, 8]) assert.deepEqual(runs.get(id), [1], `task ${id} had not started`);
+        }),
+      ));
+
     test("a deadly task submitted alone fails once, without a retry", () =>
       withPool(kind, { maxWorkers: 2 }, async (pool) => {
         const results = await Promise.allSettled([pool.submit("exitWith", 9), pool.submit("exitWith", 9)]);
@@ -71,3 +92,41 @@ test("process pool: a tiny task that SIGKILLs its worker is re-run once, recorde
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("process pool: a suspect run again after a SIGKILL sees attempt 2", () =>
+  withLog(async (log) =>
+    withPool("process", { maxWorkers: 1 }, async (pool) => {
+      // As above: tiny tasks leave the worker unsure, so the killer may run twice; its second
+      // run may have been preceded by a first, and says so.
+      const before = [1, 2, 3].map((n) => pool.submit("inc", n));
+      await assert.rejects(pool.submit("killSelfWithAttempt", log), isCrash);
+      await Promise.all(before);
+      const attempts = readFileSync(log, "utf8").split("\n").filter(Boolean);
+      assert.ok(
+        ["a 1", "a 1,a 2"].includes(attempts.join(",")),
+        `the killer's runs saw attempts ${attempts.join(", ")}`,
+      );
+    }),
+  ));
+
+/** Runs `body` with an empty log file in a temporary folder, removed afterwards. */
+async function withLog(body: (log: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(os.tmpdir(), "concur-attempt-"));
+  const log = join(dir, "runs.log");
+  writeFileSync(log, "");
+  try {
+    await body(log);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The attempts each id's runs saw, in order, from `loggedAttempt`'s log. */
+function attemptsById(log: string): Map<number, number[]> {
+  const runs = new Map<number, number[]>();
+  for (const line of readFileSync(log, "utf8").split("\n").filter(Boolean)) {
+    const [, id, attempt] = line.split(" ").map(Number);
+    runs.set(id!, [...(runs.get(id!) ?? []), attempt!]);
+  }
+  return runs;
+}

@@ -61,6 +61,16 @@ test("without a slot, the first task not reported is taken for the running one",
   assert.equal(judgeCrash(records, undefined).running?.id, 11);
 });
 
+test("the tasks that may have started before run again as their next attempt; the unstarted do not", () => {
+  const started = (slot: number | undefined): number[] => ids(judgeCrash(records, slot).started);
+  assert.deepEqual(started(encodeSlot(SlotKind.running, 13)), [11, 12], "finished before the running one");
+  assert.deepEqual(started(encodeSlot(SlotKind.done, 12)), [11, 12], "finished up to the done one");
+  assert.deepEqual(started(encodeSlot(SlotKind.done, 5)), [], "done(X) not held: all came after X");
+  assert.deepEqual(started(0), [], "nothing had started");
+  assert.deepEqual(started(encodeSlot(SlotKind.unsure, 12)), [11, 12, 13, 14], "finished or suspects");
+  assert.deepEqual(started(undefined), [12, 13, 14], "no slot: any may have finished unreported");
+});
+
 test("start-up: a load error stops at once, exits stop after three, kills back off without end", () => {
   const policy = new StartPolicy();
   assert.equal(

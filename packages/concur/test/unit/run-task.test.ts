@@ -2,7 +2,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { WorkerRuntime } from "../../src/entry/run-task.js";
-import { PROTOCOL_VERSION, type RunTask, type WorkerMessage } from "../../src/protocol/messages.js";
+import {
+  PROTOCOL_VERSION,
+  checkMainMessage,
+  type RunTask,
+  type WorkerMessage,
+} from "../../src/protocol/messages.js";
 import { until } from "../helpers/leaks.js";
 
 const moduleUrl = new URL("../fixtures/basic-tasks.ts", import.meta.url).href;
@@ -63,4 +68,23 @@ test("a fatal error sends the results held back before its report", async () => 
   assert.deepEqual(resultMessages(sent)[0], [1]);
   // (The fake transport does not exit: let the rest finish so nothing runs after the test.)
   await until(() => resultMessages(sent).flat().length === 3, "the rest", 5_000);
+});
+
+test("a task message's attempt reaches the task's context; a malformed one is refused", async () => {
+  const { runtime, sent } = await startedRuntime();
+  runtime.handle({
+    t: "run",
+    tasks: [
+      { id: 1, name: "attempt", args: [] },
+      { id: 2, name: "attempt", args: [], attempt: 4 },
+    ],
+  });
+  await until(() => resultMessages(sent).flat().length === 2, "both results", 10_000);
+  const values = sent.flatMap((message) => (message.t === "results" ? message.results.map((r) => r[2]) : []));
+  assert.deepEqual(values, [1, 4]);
+  for (const attempt of [0, 1.5, "2"])
+    assert.match(
+      String(checkMainMessage({ t: "run", tasks: [{ id: 1, name: "attempt", args: [], attempt }] })),
+      /malformed task/,
+    );
 });

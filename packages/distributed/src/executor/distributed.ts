@@ -39,6 +39,22 @@ import { ChunkSizer } from "./chunk-sizer.js";
 /** Jobs per addBulk call: one round trip each, and a bounded Lua script. */
 const ADD_BATCH = 500;
 
+/**
+ * concur's Executor API over a BullMQ queue on Redis: tasks run on `concur worker` daemons
+ * (`runWorker`) on any number of machines that load the same task module.
+ *
+ * Delivery is **at-least-once**: a job whose machine dies (or whose worker stops past its grace
+ * period) runs again on another, within about the workers' `lockDuration + stalledInterval` plus
+ * the task's time, so a task may run twice and must tolerate it. The run after a take-back reads
+ * `currentTask().attempt` above 1 (BullMQ's started count for the job: 2 on the first re-run), so
+ * a task with side effects can check what an earlier run left behind. Settlement is exactly-once:
+ * each future settles once, with the first result that arrives (`duplicateResults` counts the others).
+ * @example
+ * await using ex = new DistributedExecutor<Tasks>(new URL("./tasks.js", import.meta.url), {
+ *   connection: "redis://queue-host:6379",
+ * });
+ * const n = await ex.submit("processLetter", record);
+ */
 export class DistributedExecutor<M> extends ExecutorBase<M> {
   readonly kind = "distributed" as const;
   /** This executor's id: its result list and its jobs' ids carry it. */
@@ -230,6 +246,8 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
   /** A job vanished from Redis with its result never sent (a crash lost it): queue it again. */
   async #resubmit(pending: PendingJob): Promise<void> {
     if (!this.#pending.has(pending.id) || !this.#queue) return;
+    // BullMQ counts the new job's runs from zero; it may have run before it was lost.
+    pending.data.p = (pending.data.p ?? 0) + 1;
     await this.#queue.add(pending.record.name, pending.data, { jobId: pending.id });
   }
 

@@ -18,6 +18,11 @@ export interface JobData {
   to?: number;
   /** Milliseconds the result list is kept. */
   ttl: number;
+  /**
+   * Runs this job may have had before it was queued again under the same id (the submitter
+   * re-adds a job Redis lost, which BullMQ then counts from zero). Absent: none.
+   */
+  p?: number;
 }
 
 export const PROTOCOL_VERSION = 1;
@@ -33,6 +38,16 @@ export function isJobData(value: unknown): value is JobData {
     typeof data.r === "string" &&
     typeof data.s === "string" &&
     typeof data.m === "string" &&
-    typeof data.ttl === "number"
+    typeof data.ttl === "number" &&
+    (data.p === undefined || (Number.isInteger(data.p) && data.p >= 0))
   );
+}
+
+/**
+ * Which run of a job this is, for its task's `currentTask().attempt`. BullMQ's `attemptsStarted`
+ * counts every move to active, a take-back after a stall included (its `attemptsMade` counts only
+ * failures, and `stalledCounter` only stalls); `p` adds the runs before a re-add.
+ */
+export function jobAttempt(job: { attemptsStarted?: number }, data: JobData): number {
+  return Math.max(1, job.attemptsStarted ?? 0) + (data.p ?? 0);
 }

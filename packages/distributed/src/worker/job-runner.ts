@@ -6,7 +6,7 @@
  */
 import { hostname } from "node:os";
 import { NotSerializableError, type Executor, type Future } from "concur";
-import { serializeError } from "concur/backend";
+import { serializeError, withAttempt } from "concur/backend";
 import { decodeArgs, encodeResult, type ResultMessage } from "../protocol/codec.js";
 import type { JobData } from "../protocol/job-data.js";
 
@@ -25,18 +25,25 @@ export class JobRunner {
     return this.#running.size;
   }
 
-  /** Runs the job and returns its result message, encoded (never throws for a task's failure). */
-  async run(id: string, name: string, data: JobData): Promise<Buffer> {
+  /**
+   * Runs the job and returns its result message, encoded (never throws for a task's failure).
+   * `attempt`: which run of the job this is, handed to its task(s) as `currentTask().attempt`.
+   */
+  async run(id: string, name: string, data: JobData, attempt = 1): Promise<Buffer> {
     const start = performance.now();
     const job: RunningJob = { futures: [] };
     this.#running.set(id, job);
     let message: ResultMessage;
     try {
       const args = decodeArgs(data.a);
-      // The task name comes from the job: typed as any task of an unknown module.
-      const submitter = (data.to === undefined
-        ? this.local
-        : this.local.with({ timeout: data.to })) as unknown as {
+      const options = data.to === undefined ? undefined : { timeout: data.to };
+      // The task name comes from the job: typed as any task of an unknown module. A first run
+      // takes the plain path (no per-task extras on the local executor).
+      const submitter = (attempt > 1
+        ? withAttempt(this.local, attempt, options)
+        : options
+          ? this.local.with(options)
+          : this.local) as unknown as {
         submit(name: string, ...args: unknown[]): Future<unknown>;
       };
       const submit = (input: unknown[]): Future<unknown> => submitter.submit(name, ...input);

@@ -16,7 +16,7 @@ import { checkCount, serializeError, toModuleUrl } from "concur/backend";
 import { ModuleMismatchError } from "../errors.js";
 import type { WorkerOptions } from "../options.js";
 import { encodeResult } from "../protocol/codec.js";
-import { isJobData, type JobData } from "../protocol/job-data.js";
+import { isJobData, jobAttempt, type JobData } from "../protocol/job-data.js";
 import { queueKeys } from "../protocol/keys.js";
 import { defaultQueueName, describeSignature, moduleSignature } from "../protocol/signature.js";
 import { closeRedis, createRedis, waitReady } from "../redis/connect.js";
@@ -133,7 +133,7 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
     // The submitter's future turns running (and a timeout's clock starts) on this notice. Not
     // awaited: it goes first on the same connection, so it still arrives before the result.
     void push(data, encodeResult({ id: jobId, k: "start" })).catch(() => undefined);
-    const result = await runner.run(jobId, job.name, data);
+    const result = await runner.run(jobId, job.name, data, jobAttempt(job, data));
     if (handingBack && token !== undefined) {
       // Stopping past the grace period: the task was cancelled here; another worker runs it.
       await job.moveToDelayed(Date.now(), token);

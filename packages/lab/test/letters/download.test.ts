@@ -163,7 +163,7 @@ describe("downloadAndWrite against the embedded endpoint", () => {
     const controller = new AbortController();
     const reason = new Error("stop");
     const before = endpoint.requests();
-    const task = runInTaskContext({ name: "downloadAndWrite", signal: controller.signal }, () =>
+    const task = runInTaskContext({ name: "downloadAndWrite", signal: controller.signal, attempt: 1 }, () =>
       downloadAndWrite("h", options({ timeoutMs: 60_000 })),
     );
     while (endpoint.requests() === before) await new Promise((resolve) => setTimeout(resolve, 5));
