@@ -20,6 +20,7 @@ import { isJobData, jobAttempt, type JobData } from "../protocol/job-data.js";
 import { queueKeys } from "../protocol/keys.js";
 import { defaultQueueName, describeSignature, moduleSignature } from "../protocol/signature.js";
 import { closeRedis, createRedis, waitReady } from "../redis/connect.js";
+import { resultPusher } from "../redis/push-result.js";
 import { Heartbeat } from "./heartbeat.js";
 import { HOST, JobRunner } from "./job-runner.js";
 import { SubmitterCheck } from "./submitter-check.js";
@@ -35,6 +36,9 @@ export interface DistributedWorker {
   /** Settles when the worker has stopped. */
   readonly closed: Promise<void>;
 }
+
+/** How long a job without a timeout runs before its submitter is told it started. */
+const START_NOTICE_AFTER_MS = 2;
 
 /** BullMQ's message for a job that stalled more than maxStalledCount times. */
 const STALLED_TOO_OFTEN = /stalled more than allowable limit/;
@@ -67,13 +71,21 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
   const signature = await moduleSignature(moduleUrl, options.moduleVersion ?? "");
   const redis = createRedis(options.connection, { name: `concur-worker-${id}`, blocking: true });
   const subscriber = createRedis(options.connection, { name: `concur-worker-cancel-${id}`, blocking: true });
+  // concur's own commands (start notices, results, submitter checks) go on a connection of their
+  // own, away from BullMQ's 64 scripts (ioredis copies them into every pipeline made there).
+  const results = createRedis(options.connection, {
+    name: `concur-worker-results-${id}`,
+    autoPipelining: true,
+  });
+  const connections = [redis, subscriber, results];
   try {
-    await Promise.all([
-      waitReady(redis, options.connection, options.connectTimeout ?? 5_000),
-      waitReady(subscriber, options.connection, options.connectTimeout ?? 5_000),
-    ]);
+    await Promise.all(
+      connections.map((connection) =>
+        waitReady(connection, options.connection, options.connectTimeout ?? 5_000),
+      ),
+    );
   } catch (error) {
-    await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
+    await Promise.all(connections.map((connection) => closeRedis(connection)));
     throw error;
   }
 
@@ -85,7 +97,7 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
     }),
   }) as Executor<Record<string, unknown>>;
   const runner = new JobRunner(local);
-  const submitters = new SubmitterCheck(redis);
+  const submitters = new SubmitterCheck(results);
   /** Cancels that arrived before their job reached this worker (a race with the queue). */
   const cancelled = new Map<string, number>();
   let completed = 0;
@@ -102,9 +114,9 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
     }
   });
 
+  const pushResult = resultPusher(results);
   const push = async (data: JobData, bytes: Buffer): Promise<void> => {
-    // One transaction: a result list never exists without its TTL.
-    await redis.multi().lpush(data.r, bytes).pexpire(data.r, data.ttl).exec();
+    await pushResult(data.r, bytes, data.ttl);
   };
 
   const processor = async (job: Job, token?: string): Promise<void> => {
@@ -131,9 +143,16 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
     if (!(await submitters.alive(data.s))) return;
     if (cancelled.delete(jobId)) return;
     // The submitter's future turns running (and a timeout's clock starts) on this notice. Not
-    // awaited: it goes first on the same connection, so it still arrives before the result.
-    void push(data, encodeResult({ id: jobId, k: "start" })).catch(() => undefined);
+    // awaited: it goes on the same connection as the result, so it still arrives first. A job
+    // without a timeout sends it only once it has run START_NOTICE_AFTER_MS: a tiny task's
+    // result then says both, at half the Redis commands per job.
+    const notice = (): void =>
+      void push(data, encodeResult({ id: jobId, k: "start" })).catch(() => undefined);
+    let noticeTimer: NodeJS.Timeout | undefined;
+    if (data.to === undefined) noticeTimer = setTimeout(notice, START_NOTICE_AFTER_MS);
+    else notice();
     const result = await runner.run(jobId, job.name, data, jobAttempt(job, data));
+    clearTimeout(noticeTimer);
     if (handingBack && token !== undefined) {
       // Stopping past the grace period: the task was cancelled here; another worker runs it.
       await job.moveToDelayed(Date.now(), token);
@@ -209,7 +228,7 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
       clearTimeout(grace);
       await local.shutdown({ cancelFutures: true, timeout: 5_000 });
       await heartbeat.stop();
-      await Promise.all([closeRedis(subscriber), closeRedis(redis)]);
+      await Promise.all(connections.map((connection) => closeRedis(connection)));
       resolveClosed();
     })());
 
