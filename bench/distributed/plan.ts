@@ -2,6 +2,7 @@
  * The sizes and settings of `npm run bench:distributed`, stored with its results. Both sides get
  * the same: worker processes, jobs at once per process, lock and stalled-check intervals.
  */
+import { intOption } from "../lib/args.js";
 
 export interface DistributedProfile {
   name: "default" | "quick";
@@ -65,12 +66,6 @@ const QUICK: DistributedProfile = {
 /** `--quick` (a smoke run that leaves BENCHMARKS.md alone) or the default; `--rounds N`. */
 export function profileFromArgs(args: readonly string[]): DistributedProfile {
   const profile = { ...(args.includes("--quick") ? QUICK : DEFAULT) };
-  const at = args.indexOf("--rounds");
-  if (at >= 0) {
-    const rounds = Number(args[at + 1]);
-    if (!Number.isInteger(rounds) || rounds < 1)
-      throw new Error(`--rounds takes a positive integer, got ${args[at + 1]}`);
-    profile.rounds = rounds;
-  }
+  if (args.includes("--rounds")) profile.rounds = intOption(args, "--rounds", profile.rounds);
   return profile;
 }

@@ -2,6 +2,7 @@
 export function intOption(args: readonly string[], name: string, fallback: number): number {
   const at = args.indexOf(name);
   const value = at >= 0 ? Number(args[at + 1]) : fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} takes a positive integer`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} takes a positive integer, got ${String(args[at + 1])}`);
   return value;
 }

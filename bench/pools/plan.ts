@@ -3,6 +3,7 @@
  * whole run near five minutes on a 2-core machine; `--full` uses the sizes of issue 5 exactly and
  * takes several times longer. Every size used is stored with the results.
  */
+import { intOption } from "../lib/args.js";
 
 export interface Profile {
   name: "quick" | "default" | "full";
@@ -80,13 +81,9 @@ export const PROFILES: Record<Profile["name"], Profile> = {
 export function profileFromArgs(args: readonly string[]): Profile {
   const name = args.includes("--full") ? "full" : args.includes("--quick") ? "quick" : "default";
   const profile = { ...PROFILES[name] };
-  const at = args.indexOf("--rounds");
-  if (at >= 0) {
-    const rounds = Number(args[at + 1]);
-    if (!Number.isInteger(rounds) || rounds < 1)
-      throw new Error(`--rounds takes a positive integer, got ${args[at + 1]}`);
-    profile.rounds = rounds;
-    profile.tinyAllRounds = Math.min(profile.tinyAllRounds, rounds);
+  if (args.includes("--rounds")) {
+    profile.rounds = intOption(args, "--rounds", profile.rounds);
+    profile.tinyAllRounds = Math.min(profile.tinyAllRounds, profile.rounds);
   }
   return profile;
 }
