@@ -51,6 +51,8 @@ test("process pool: a SIGKILL storm fails only tasks that were running, each onc
       let done = false;
       void all.then(() => (done = true));
       const killed = new Set<number>();
+      /** Kills sent once their target had run its course: they may land in the next task's start. */
+      let lateKills = 0;
       // Kill only a worker seen in the middle of a task with time left, so each kill lands inside
       // a task that has written its log line (the check below relies on that line).
       while (!done && killed.size < KILLS) {
@@ -67,10 +69,15 @@ test("process pool: a SIGKILL storm fails only tasks that were running, each onc
         } catch {
           // it ended meanwhile
         }
+        // On a loaded machine this process may lose the CPU between reading the log and the kill;
+        // then the target has ended, and the worker may have started the next task (so it is that
+        // task's crash, rightly) before that task wrote its log line.
+        if (Date.now() >= target.endsAt) lateKills++;
       }
       const settled = await settlesWithin(all, 120_000, "every task of the storm");
       const starts = readLog(log);
       let crashes = 0;
+      let unlogged = 0;
       settled.forEach((result, i) => {
         const id = i + 1;
         const runs = starts.filter((start) => start.id === id).length;
@@ -84,9 +91,12 @@ test("process pool: a SIGKILL storm fails only tasks that were running, each onc
         // worker records such a batch as "unsure", so a kill there blames no one and the batch runs
         // again as suspects, recorded exactly; a kill in that second run blames the task
         // (docs/design.md, "running slot": the documented exception, at most twice).
+        // A crash with no log line is allowed only where a kill came late (above), one per late kill.
+        if (runs === 0) unlogged++;
         assert.ok(
-          runs === 1 || runs === 2,
-          `task ${id} was rejected as crashed: it must have started, at most twice (ran ${runs} times)`,
+          runs <= 2 && unlogged <= lateKills,
+          `task ${id} was rejected as crashed: it must have started, at most twice (ran ${runs} times; ` +
+            `${unlogged} unlogged crashes, ${lateKills} kills sent after their target ended)`,
         );
       });
       for (const [id, count] of calls) assert.equal(count, 1, `task ${id} settled ${count} times`);
