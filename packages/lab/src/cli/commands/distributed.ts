@@ -20,6 +20,7 @@ interface WorkerFlags {
   lockDuration: string;
   stalledInterval: string;
   maxCrashes: string;
+  stopOnStdinClose?: boolean;
 }
 
 interface StatusFlags {
@@ -56,6 +57,10 @@ export function register(program: Command): void {
     )
     .option("--stalled-interval <ms>", "how often dead machines' jobs are looked for", "5000")
     .option("--max-crashes <n>", "a job whose worker died this many times fails with WorkerCrashedError", "2")
+    .option(
+      "--stop-on-stdin-close",
+      "stop (as on SIGTERM) when stdin closes: a parent that starts workers with a pipe on stdin takes them down when it dies, even by SIGKILL",
+    )
     .addHelpText(
       "after",
       "\nExample:\n  concur worker --redis redis://queue-host:6379 --module ./dist/tasks.js --executor thread --workers 8\n\n" +
@@ -117,10 +122,33 @@ async function worker(flags: WorkerFlags): Promise<number> {
   };
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));
+  if (flags.stopOnStdinClose) stopWithStdin(() => stop("stdin closed"), daemon.closed, options.gracePeriod);
   await daemon.closed;
   process.stderr.write(`concur worker ${daemon.id}: stopped after ${daemon.completed} jobs\n`);
   return exitCodes.ok;
 }
+
+/**
+ * The lifeline of a worker another process started (the lab's local workers): the parent holds
+ * the write end of our stdin, and the kernel closes it however the parent ends, SIGKILL
+ * included, so the end of stdin means nobody is left to stop this worker. A stop that hangs is
+ * cut short, so an orphan never outlives its parent by more than the grace period and a margin.
+ */
+function stopWithStdin(stop: () => void, closed: Promise<void>, graceMs: number): void {
+  const onEnd = (): void => {
+    stop();
+    setTimeout(() => process.exit(exitCodes.ok), graceMs + ORPHAN_MARGIN_MS).unref();
+  };
+  process.stdin.once("end", onEnd).once("error", onEnd).resume();
+  // Reading stdin holds the event loop open: let go once the worker has stopped.
+  void closed.then(() => process.stdin.destroy());
+}
+
+/**
+ * Past its grace period, how long an orphaned worker may still take to stop by itself (its local
+ * pool's shutdown, Redis's goodbyes) before it exits anyway.
+ */
+const ORPHAN_MARGIN_MS = 5_000;
 
 async function status(flags: StatusFlags): Promise<number> {
   let result: ClusterStatus;
