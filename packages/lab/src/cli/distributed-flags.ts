@@ -81,8 +81,7 @@ export function distributedTarget(
   return {
     redis,
     localWorkers: flags.localWorkers ? (workers.value ?? workers.fallback) : null,
-    // The user's own workers listen under concur worker's default prefix unless told otherwise.
-    ...(flags.prefix !== undefined ? { prefix: flags.prefix } : !flags.localWorkers && { prefix: "concur" }),
+    ...(flags.prefix !== undefined && { prefix: flags.prefix }),
     ...(flags.queue !== undefined && { queue: flags.queue }),
   };
 }

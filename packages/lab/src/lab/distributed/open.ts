@@ -87,18 +87,43 @@ async function usersWorkers(
   return serving;
 }
 
-/** Opens the executor; throws DistributedSetupError when Redis or the workers are missing. */
-export async function openDistributed<M>(
-  target: DistributedTarget,
-  options: OpenOptions,
-): Promise<DistributedHandle<M>> {
+async function probe(target: DistributedTarget): Promise<void> {
   try {
     await probeRedis(target.redis, PROBE_TIMEOUT_MS);
   } catch (error) {
     throw error instanceof RedisConnectionError ? unreachable(error) : error;
   }
-  const ownPrefix = target.prefix === undefined;
-  const prefix = target.prefix ?? runPrefix();
+}
+
+/**
+ * The look before a run (a bench checks before its first cell): Redis answers, and the user's
+ * workers serve the queue. Resolves with the worker processes that will serve; throws
+ * DistributedSetupError.
+ */
+export async function preflightDistributed(target: DistributedTarget, module: URL): Promise<number> {
+  await probe(target);
+  if (target.localWorkers !== null) return target.localWorkers;
+  try {
+    return await usersWorkers(
+      target,
+      module,
+      target.prefix ?? "concur",
+      target.queue ?? defaultQueue(module),
+    );
+  } catch (error) {
+    throw error instanceof RedisConnectionError ? unreachable(error) : error;
+  }
+}
+
+/** Opens the executor; throws DistributedSetupError when Redis or the workers are missing. */
+export async function openDistributed<M>(
+  target: DistributedTarget,
+  options: OpenOptions,
+): Promise<DistributedHandle<M>> {
+  await probe(target);
+  // Local workers get a prefix of their own; the user's listen under concur worker's default.
+  const ownPrefix = target.prefix === undefined && target.localWorkers !== null;
+  const prefix = target.prefix ?? (ownPrefix ? runPrefix() : "concur");
   const queue = target.queue ?? defaultQueue(options.module);
   let local: LocalWorkers | undefined;
   let workers: number;

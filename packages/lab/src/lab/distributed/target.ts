@@ -21,8 +21,8 @@ export interface DistributedTarget {
    */
   localWorkers: number | null;
   /**
-   * Key prefix. Undefined: one made up for this run (local workers only), whose keys are all
-   * removed at the end.
+   * Key prefix. Undefined: with local workers, one made up for this run, whose keys are all
+   * removed at the end; with the user's workers, `concur` (concur worker's default).
    */
   prefix?: string;
   /** Queue name. @default the task module's file name (as `concur worker`'s default) */
