@@ -3,7 +3,7 @@
  * `concur status` (the workers alive and the queues' depth), both from @concur/distributed.
  */
 import { resolve } from "node:path";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { RedisConnectionError, readStatus, runWorker, type ClusterStatus } from "@concur/distributed";
 import { exitCodes, parseChoice, parsePositiveInt } from "../usage.js";
 
@@ -37,7 +37,13 @@ export function register(program: Command): void {
   program
     .command("worker")
     .description("Run a queue's tasks on this machine, in a local concur executor, until SIGTERM.")
-    .requiredOption("--redis <url>", "Redis URL, e.g. redis://queue-host:6379")
+    // From the environment too: a URL holding a password is then not on the command line, which
+    // every local user can read (/proc/<pid>/cmdline). The lab starts its workers so.
+    .addOption(
+      new Option("--redis <url>", "Redis URL, e.g. redis://queue-host:6379")
+        .env("REDIS_URL")
+        .makeOptionMandatory(),
+    )
     .requiredOption("--module <file>", "the task module (the same one the submitters use)")
     .option("--executor <kind>", "local executor: async, thread or process", "thread")
     .option("--workers <n>", "local workers (thread/process) or concurrency (async)")

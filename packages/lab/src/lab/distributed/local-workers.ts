@@ -71,8 +71,6 @@ function launch(options: LocalWorkersOptions): Child {
     ...inheritableExecArgv(process.execArgv),
     binPath,
     "worker",
-    "--redis",
-    options.redis,
     "--module",
     fileURLToPath(options.module),
     "--prefix",
@@ -86,8 +84,13 @@ function launch(options: LocalWorkersOptions): Child {
     String(WORKER_GRACE_MS),
     "--stop-on-stdin-close",
   ];
-  // stdin: the lifeline (never written to); stdout unused; stderr kept for error messages.
-  const child = spawn(process.execPath, args, { stdio: ["pipe", "ignore", "pipe"] });
+  // stdin: the lifeline (never written to); stdout unused; stderr kept for error messages. The
+  // URL goes in the environment (concur worker reads REDIS_URL), not on the command line, where
+  // any local user could read its password.
+  const child = spawn(process.execPath, args, {
+    stdio: ["pipe", "ignore", "pipe"],
+    env: { ...process.env, REDIS_URL: options.redis },
+  });
   let tail = "";
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
     tail = (tail + chunk).slice(-TAIL_CHARS);

@@ -13,7 +13,7 @@ import {
   readStatus,
 } from "@concur/distributed";
 import { startLocalWorkers, type LocalWorkers } from "./local-workers.js";
-import { defaultQueue, runPrefix, type DistributedTarget } from "./target.js";
+import { defaultQueue, redactRedisUrl, runPrefix, type DistributedTarget } from "./target.js";
 
 /** Redis unreachable, or no worker to run the tasks: said with what to do about it. */
 export class DistributedSetupError extends Error {
@@ -66,7 +66,7 @@ function unreachable(error: RedisConnectionError): DistributedSetupError {
 
 /** The command that starts a worker serving this run's queue, for messages. */
 export function workerCommand(target: DistributedTarget, module: URL, prefix: string, queue: string): string {
-  return `concur worker --redis ${target.redis} --module ${fileURLToPath(module)} --prefix ${prefix} --queue ${queue}`;
+  return `concur worker --redis ${redactRedisUrl(target.redis)} --module ${fileURLToPath(module)} --prefix ${prefix} --queue ${queue}`;
 }
 
 async function usersWorkers(
@@ -79,7 +79,7 @@ async function usersWorkers(
   const serving = status.workers.filter((w) => w.queue === queue && w.state !== "stopping").length;
   if (serving === 0) {
     throw new DistributedSetupError(
-      `no concur worker serves queue "${queue}" (prefix "${prefix}") at ${target.redis}: start one on each machine with\n` +
+      `no concur worker serves queue "${queue}" (prefix "${prefix}") at ${redactRedisUrl(target.redis)}: start one on each machine with\n` +
         `  ${workerCommand(target, module, prefix, queue)}\n` +
         "or leave out --no-local-workers, and the lab starts them on this machine.",
     );
