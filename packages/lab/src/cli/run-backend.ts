@@ -5,7 +5,7 @@
  * not time starting its endpoint. Creating the executor is, as for every executor.
  */
 import { EXECUTOR_KINDS, createExecutor, type Executor, type ExecutorKind } from "concur";
-import { DistributedSetupError, openDistributed } from "../lab/distributed/open.js";
+import { DistributedSetupError } from "../lab/distributed/errors.js";
 import { redactRedisUrl, type DistributedTarget } from "../lab/distributed/target.js";
 import { lettersTasksUrl, type LettersTasks } from "../letters/index.js";
 import { distributedTarget, givenDistributedFlags, type DistributedFlags } from "./distributed-flags.js";
@@ -80,6 +80,7 @@ export async function openBackend(
     };
   }
   const began = performance.now();
+  const { openDistributed } = await import("../lab/distributed/open.js");
   const handle = await openDistributed<LettersTasks>(target, {
     module: lettersTasksUrl,
     executor: task === "io" ? "async" : "thread",

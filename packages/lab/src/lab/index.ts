@@ -51,7 +51,7 @@ export { STATISTICAL_METHODS, compareCells, finalizeCell } from "./analyze.js";
 export { decideVerdicts, cellLabel, formatSpeedup } from "./verdict.js";
 export { collectWarnings } from "./warnings.js";
 export { distributingClause, AMORTIZED_FACTOR } from "./distributing.js";
-export { DistributedSetupError } from "./distributed/open.js";
+export { DistributedSetupError } from "./distributed/errors.js";
 export type { DistributedTarget } from "./distributed/target.js";
 export { captureMachine, findPython, type PythonInfo } from "./env.js";
 export { validateReport, REPORT_SCHEMA_URL, type ReportValidation } from "./validate.js";

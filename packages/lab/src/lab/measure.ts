@@ -13,7 +13,6 @@ import { createExecutor } from "concur";
 import type { Executor } from "concur";
 import { emptyCell, type CellPlan } from "./cells.js";
 import { calibrateRoundTrip } from "./distributed/calibrate.js";
-import { openDistributed } from "./distributed/open.js";
 import type { DistributedTarget } from "./distributed/target.js";
 import type { Meter, RunUsage } from "./meter.js";
 import type { CellResult } from "./report.js";
@@ -66,6 +65,7 @@ async function openCell(plan: CellPlan, workload: Workload, options: MeasureOpti
   }
   if (!options.distributed) throw new Error("a distributed cell needs a Redis (options.distributed)");
   const target = options.distributed;
+  const { openDistributed } = await import("./distributed/open.js");
   const handle = await openDistributed(
     { ...target, ...(target.localWorkers !== null && { localWorkers: plan.workers }) },
     { module: workload.moduleUrl, ...workload.distributedWorker, signal: options.signal },

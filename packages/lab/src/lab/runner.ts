@@ -28,7 +28,6 @@ import {
   type ResolvedOptions,
   type SeedTask,
 } from "./config.js";
-import { preflightDistributed } from "./distributed/open.js";
 import { redactRedisUrl } from "./distributed/target.js";
 import { captureMachine, findPython } from "./env.js";
 import { NoCellMatchError } from "./filter.js";
@@ -138,7 +137,7 @@ export async function runBench(options: BenchOptions = {}, hooks: BenchHooks = {
   // Before anything is measured: a Redis that cannot be reached, or no worker serving the queue,
   // is said now (DistributedSetupError), not after the other cells have run.
   const distributedWorkers = opts.distributed
-    ? await preflightDistributed(opts.distributed, moduleUrl)
+    ? await (await import("./distributed/open.js")).preflightDistributed(opts.distributed, moduleUrl)
     : undefined;
   const python = await findPython();
   const { machine, finish } = await captureMachine(python);

@@ -16,7 +16,7 @@ import {
   type BenchOptions,
   type SeedTask,
 } from "../../lab/config.js";
-import { DistributedSetupError } from "../../lab/distributed/open.js";
+import { DistributedSetupError } from "../../lab/distributed/errors.js";
 import { claimsStdout, prepareOutputs, writeOutputs, type OutputTargets } from "../../lab/outputs.js";
 import { oneOnStdout } from "../stdout-targets.js";
 import { NoCellMatchError, parseCellFilter } from "../../lab/filter.js";
