@@ -168,7 +168,8 @@ export function register(program: Command): void {
         "  concur bench --quick --filter 'cpu/*' --export-csv cpu.csv --quiet",
         "  concur bench --quick --executors sequential,thread,distributed --redis redis://127.0.0.1:6379",
         "",
-        "Exit codes: 0 ok, 1 a cell failed, 2 bad usage, 130/143 interrupted (the report is still written).",
+        "Exit codes: 0 ok, 1 a cell failed (or the distributed row's Redis is unreachable), 2 bad usage,",
+        "130/143 interrupted (the report is still written).",
         SIGNALS_HELP + JSON_HELP,
       ].join("\n"),
     )

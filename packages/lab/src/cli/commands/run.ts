@@ -76,7 +76,7 @@ export function register(program: Command): void {
     .description("Run one of the seed's tasks once under an executor and time it.")
     .addHelpText(
       "after",
-      `\nExit codes: 0 ok, 1 a task failed, 2 bad usage, 130/143 interrupted.${SIGNALS_HELP}`,
+      `\nExit codes: 0 ok, 1 a task failed (distributed: or Redis unreachable, or no worker), 2 bad usage, 130/143 interrupted.${SIGNALS_HELP}`,
     );
   common(
     run
