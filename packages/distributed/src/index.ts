@@ -6,6 +6,8 @@
 export { DistributedExecutor } from "./executor/distributed.js";
 export { runWorker, type DistributedWorker } from "./worker/run-worker.js";
 export { readStatus, type ClusterStatus, type QueueStatus } from "./status.js";
+export { probeRedis } from "./redis/probe.js";
+export { purgePrefix } from "./redis/purge.js";
 export type { WorkerInfo } from "./worker/heartbeat.js";
 export type { DistributedExecutorOptions, WorkerOptions, RedisTarget } from "./options.js";
 export { RedisConnectionError, ModuleMismatchError, PayloadTooLargeError } from "./errors.js";

@@ -48,11 +48,14 @@ export function baselineOf(cell: CellResult, cells: readonly CellResult[]): Cell
 
 /**
  * The most a pool can gain on a CPU-bound task: one core per worker, no more than the machine has.
- * Only the seed's cpu task is known to be CPU-bound; IO and a user's task have no such ceiling.
+ * Only the seed's cpu task is known to be CPU-bound; IO, a user's task and the distributed
+ * executor (whose workers' machines are not this one) have no such ceiling.
  */
 function ceilingOf(cell: CellResult, cores: number | undefined): number | undefined {
   if (cores === undefined || cell.task !== "cpu") return undefined;
   if (cell.executor === "thread" || cell.executor === "process") return Math.min(cell.workers, cores);
+  // Distributed workers may run on other machines, whose cores are not known here.
+  if (cell.executor === "distributed") return undefined;
   return 1; // async and sequential run on one core
 }
 

@@ -26,13 +26,15 @@ export function cellId(
  * The cells of one task, in report order. Sequential runs once (1 worker). Async runs once with
  * every input of a run in flight (`inputsPerRun` as its concurrency): on one event loop more
  * workers cannot help CPU work, and fewer only slow IO down. Thread and process pools run once per
- * worker count.
+ * worker count. Distributed runs once, with `distributedWorkers` worker processes: the lab starts
+ * one set of them per task and keeps it for every run, as a cluster is set up once.
  */
 export function planCells(
   task: BenchTaskId,
   executors: readonly BenchExecutor[],
   workers: readonly number[],
   inputsPerRun: number,
+  distributedWorkers = 1,
 ): CellPlan[] {
   const plans: CellPlan[] = [];
   const add = (executor: BenchExecutor, count: number): void => {
@@ -47,6 +49,7 @@ export function planCells(
   for (const executor of executors) {
     if (executor === "sequential") add(executor, 1);
     else if (executor === "async") add(executor, Math.max(1, inputsPerRun));
+    else if (executor === "distributed") add(executor, distributedWorkers);
     else for (const count of workers) add(executor, count);
   }
   return plans;

@@ -3,6 +3,7 @@
  * and the machine. The defaults are budgeted so that `npm start` takes about a minute on 2 cores
  * and `--quick` about 15 seconds.
  */
+import { defaultRedisUrl, type DistributedTarget } from "./distributed/target.js";
 import { parseCellFilter, type CellFilter } from "./filter.js";
 import { MIN_RUNS_FOR_INTERVAL } from "./inference.js";
 import type { BenchExecutor } from "./report.js";
@@ -10,8 +11,15 @@ import type { BenchExecutor } from "./report.js";
 /** The seed's tasks. */
 export type SeedTask = "io" | "cpu";
 
-/** The executors, in the order reports list them. */
+/** The executors a bench runs when told none, in the order reports list them: this machine's. */
 export const BENCH_EXECUTORS: readonly BenchExecutor[] = ["sequential", "async", "thread", "process"];
+
+/**
+ * Every executor a bench can run, in report order: this machine's and the distributed one, which
+ * needs a Redis and so runs only when asked for (`distributed` in `executors`, or `distributed`
+ * options given).
+ */
+export const ALL_BENCH_EXECUTORS: readonly BenchExecutor[] = [...BENCH_EXECUTORS, "distributed"];
 
 /** The seed's tasks, in the order they run. */
 export const SEED_TASKS: readonly SeedTask[] = ["io", "cpu"];
@@ -30,8 +38,15 @@ export interface UserTaskOptions {
 export interface BenchOptions {
   /** @default ["io", "cpu"] (or only the user's task when `module` is given) */
   tasks?: readonly SeedTask[];
-  /** @default every executor */
+  /** @default every executor of this machine, and distributed when `distributed` is given */
   executors?: readonly BenchExecutor[];
+  /**
+   * The distributed rows' Redis and workers; giving it adds the rows (one cell per task). Every
+   * field is optional: Redis defaults to REDIS_URL, else redis://127.0.0.1:6379; the lab starts
+   * as many local `concur worker` processes as the machine has cores (`localWorkers: null` uses
+   * the workers already serving the queue).
+   */
+  distributed?: Partial<DistributedTarget>;
   /**
    * Worker counts of the thread and process pools, for every task.
    * @default io: 1, 2, 4, 8 and the core count; cpu: 1, half the cores and the core count
@@ -100,6 +115,8 @@ export interface ResolvedOptions {
   pythonRepetitions: number;
   module: UserTaskOptions | undefined;
   filter: CellFilter | undefined;
+  /** Set when the distributed rows run. */
+  distributed: DistributedTarget | undefined;
 }
 
 /** The defaults, and what `--quick` changes. */
@@ -156,9 +173,15 @@ export function resolveOptions(options: BenchOptions, cores: number): ResolvedOp
   const workersByTask = options.workers?.length
     ? { io: unique(options.workers), cpu: unique(options.workers), user: unique(options.workers) }
     : defaultWorkers(cores, quick);
+  const asked = options.executors ?? [
+    ...BENCH_EXECUTORS,
+    ...(options.distributed ? ["distributed" as const] : []),
+  ];
+  if (options.distributed && !asked.includes("distributed"))
+    throw new RangeError("distributed options were given, but executors leaves distributed out");
   const resolved: ResolvedOptions = {
     tasks: options.module ? [] : [...new Set(options.tasks ?? SEED_TASKS)],
-    executors: BENCH_EXECUTORS.filter((kind) => (options.executors ?? BENCH_EXECUTORS).includes(kind)),
+    executors: ALL_BENCH_EXECUTORS.filter((kind) => asked.includes(kind)),
     workersByTask,
     warmupRuns: options.warmupRuns ?? base.warmupRuns,
     minRuns: options.minRuns ?? base.minRuns,
@@ -176,6 +199,17 @@ export function resolveOptions(options: BenchOptions, cores: number): ResolvedOp
       options.pythonRepetitions ?? Math.min(options.minRuns ?? Infinity, base.pythonRepetitions),
     module: options.module,
     filter: options.filter === undefined ? undefined : parseCellFilter(options.filter),
+    distributed: asked.includes("distributed")
+      ? {
+          redis: options.distributed?.redis ?? defaultRedisUrl(),
+          localWorkers:
+            options.distributed?.localWorkers === undefined
+              ? Math.max(1, cores)
+              : options.distributed.localWorkers,
+          ...(options.distributed?.prefix !== undefined && { prefix: options.distributed.prefix }),
+          ...(options.distributed?.queue !== undefined && { queue: options.distributed.queue }),
+        }
+      : undefined,
   };
   check(resolved);
   return resolved;
@@ -204,6 +238,8 @@ function check(r: ResolvedOptions): void {
   positiveInt("pythonRepetitions", r.pythonRepetitions);
   if (!Number.isSafeInteger(r.seed) || r.seed < 0)
     throw new RangeError(`seed must be a non-negative integer, got ${r.seed}`);
+  if (r.distributed && r.distributed.localWorkers !== null)
+    positiveInt("distributed.localWorkers", r.distributed.localWorkers);
 }
 
 /**

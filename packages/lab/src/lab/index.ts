@@ -9,6 +9,7 @@ export { runBench, type BenchHooks, type BenchEvent } from "./runner.js";
 export {
   DEFAULTS,
   BENCH_EXECUTORS,
+  ALL_BENCH_EXECUTORS,
   SEED_TASKS,
   defaultWorkers,
   type BenchOptions,
@@ -49,6 +50,9 @@ export {
 export { STATISTICAL_METHODS, compareCells, finalizeCell } from "./analyze.js";
 export { decideVerdicts, cellLabel, formatSpeedup } from "./verdict.js";
 export { collectWarnings } from "./warnings.js";
+export { distributingClause, AMORTIZED_FACTOR } from "./distributing.js";
+export { DistributedSetupError } from "./distributed/errors.js";
+export type { DistributedTarget } from "./distributed/target.js";
 export { captureMachine, findPython, type PythonInfo } from "./env.js";
 export { validateReport, REPORT_SCHEMA_URL, type ReportValidation } from "./validate.js";
 export {

@@ -3,11 +3,17 @@
  * run round-robin until each cell has enough runs. Executors stay warm across their runs and are
  * all shut down at the end, whatever happened. With a meter, each measured run's CPU time, peak
  * memory and the machine's load are recorded over the same span as its time.
+ *
+ * The distributed cell's start-up is its workers' (the local `concur worker` processes started,
+ * or the user's found) and its executor's; after it, and before any run, its round trip through
+ * Redis is calibrated against a local pool's (distributed/calibrate.ts).
  */
 import { performance } from "node:perf_hooks";
 import { createExecutor } from "concur";
 import type { Executor } from "concur";
 import { emptyCell, type CellPlan } from "./cells.js";
+import { calibrateRoundTrip } from "./distributed/calibrate.js";
+import type { DistributedTarget } from "./distributed/target.js";
 import type { Meter, RunUsage } from "./meter.js";
 import type { CellResult } from "./report.js";
 import { estimateRemainingMs, isSatisfied, nextRound, type RunRule } from "./schedule.js";
@@ -38,6 +44,33 @@ export interface MeasureOptions extends RunRule {
   onEvent?: (event: MeasureEvent) => void;
   /** Measures each run's CPU time, memory and the machine's load; none without. */
   meter?: Meter;
+  /** Where the distributed cell's tasks go; required when a plan's executor is distributed. */
+  distributed?: DistributedTarget;
+}
+
+/** A cell's executor and how to take down what serves it. */
+interface CellExecutor {
+  executor: Executor<any>;
+  /** Shuts the executor down (and stops the workers it started). */
+  close(): Promise<void>;
+  /** Resolves when the executor can no longer get anything done (every local worker died). */
+  lost?: Promise<Error>;
+}
+
+/** Opens a cell's executor: concur's by name, or the distributed one with its workers. */
+async function openCell(plan: CellPlan, workload: Workload, options: MeasureOptions): Promise<CellExecutor> {
+  if (plan.executor !== "distributed") {
+    const executor = createExecutor(plan.executor, workload.moduleUrl, { workers: plan.workers });
+    return { executor, close: () => executor.shutdown({ wait: true, cancelFutures: true }) };
+  }
+  if (!options.distributed) throw new Error("a distributed cell needs a Redis (options.distributed)");
+  const target = options.distributed;
+  const { openDistributed } = await import("./distributed/open.js");
+  const handle = await openDistributed(
+    { ...target, ...(target.localWorkers !== null && { localWorkers: plan.workers }) },
+    { module: workload.moduleUrl, ...workload.distributedWorker, signal: options.signal },
+  );
+  return { executor: handle.executor(), close: handle.close, ...(handle.lost && { lost: handle.lost }) };
 }
 
 interface CellState {
@@ -49,6 +82,9 @@ interface CellState {
   /** The child processes this cell's executor started (its process workers). */
   readonly workerPids: Set<number>;
   executor: Executor<any> | undefined;
+  /** Takes the executor down; set with `executor`. */
+  close: (() => Promise<void>) | undefined;
+  lost: Promise<Error> | undefined;
   closed: boolean;
 }
 
@@ -72,6 +108,8 @@ export async function measureTask(
       usages: [],
       workerPids: new Set(),
       executor: undefined,
+      close: undefined,
+      lost: undefined,
       closed: false,
     };
   });
@@ -83,13 +121,16 @@ export async function measureTask(
     state.cell.status = "failed";
     state.cell.error = message(error);
     // Shut a failed cell's pool now: a broken pool must not hold workers for the rest of the run.
-    void state.executor?.shutdown({ wait: false, cancelFutures: true }).catch(() => undefined);
+    void state.close?.().catch(() => undefined);
   };
 
   const runOnce = async (state: CellState, warmup: boolean): Promise<void> => {
     const clock = warmup ? undefined : options.meter?.run(workersOfOtherCells(states, state));
     try {
-      const { ms, checksum } = await workload.run(state.executor!, signal, clock);
+      const run = workload.run(state.executor!, signal, clock);
+      const { ms, checksum } = await (state.lost
+        ? Promise.race([run, state.lost.then((error) => Promise.reject(error))])
+        : run);
       if (signal.aborted) return; // a run cut short by Ctrl-C is not a sample
       if (checksum !== undefined) {
         reference ??= { cellId: state.cell.id, checksum };
@@ -127,18 +168,24 @@ export async function measureTask(
       const before = new Set(options.meter?.children());
       const began = performance.now();
       try {
-        state.executor = createExecutor(state.plan.executor, workload.moduleUrl, {
-          workers: state.plan.workers,
-        });
+        const opened = await openCell(state.plan, workload, options);
+        state.executor = opened.executor;
+        state.close = opened.close;
+        state.lost = opened.lost;
         // A pool gets one call per worker, so that every worker boots; in-process executors have
         // nothing to boot, and one call is what a user's task documents (async's "workers" is its
-        // concurrency, and 40 start-up calls of a user's task are not a start-up).
-        const pooled = state.plan.executor === "thread" || state.plan.executor === "process";
+        // concurrency, and 40 start-up calls of a user's task are not a start-up). Distributed
+        // workers are up once they serve; one call per worker reaches them all the same.
+        const pooled = state.plan.executor !== "sequential" && state.plan.executor !== "async";
         await workload.ping(state.executor, pooled ? state.plan.workers : 1);
         const ms = performance.now() - began;
         for (const pid of options.meter?.children() ?? []) if (!before.has(pid)) state.workerPids.add(pid);
         state.cell.startupMs.push(ms);
         options.onEvent?.({ type: "startup", cellId: state.cell.id, ms });
+        if (state.plan.executor === "distributed") {
+          const roundTrip = await calibrateRoundTrip(state.executor, workload, signal);
+          if (roundTrip) state.cell.roundTrip = roundTrip;
+        }
       } catch (error) {
         if (!signal.aborted) fail(state, error);
       }
@@ -161,11 +208,7 @@ export async function measureTask(
       }
     }
   } finally {
-    await Promise.all(
-      states.map((state) =>
-        state.executor?.shutdown({ wait: true, cancelFutures: true }).catch(() => undefined),
-      ),
-    );
+    await Promise.all(states.map((state) => state.close?.().catch(() => undefined)));
   }
   for (const state of states) {
     if (

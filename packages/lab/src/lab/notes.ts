@@ -60,8 +60,29 @@ export function collectNotes(config: BenchConfig, cells: readonly CellResult[]):
     );
   }
   notes.push(...usageNotes(config, cells));
+  notes.push(...distributedNotes(config, cells));
   if (config.python.note) notes.push(config.python.note);
   return notes;
+}
+
+/** Where the distributed rows' workers ran, and what the numbers can and cannot say; or how to add them. */
+function distributedNotes(config: BenchConfig, cells: readonly CellResult[]): string[] {
+  const d = config.distributed;
+  if (!d) return [];
+  if (!d.enabled) return d.note ? [d.note] : [];
+  const tasks = new Set(cells.filter((c) => c.executor === "distributed").map((c) => c.task));
+  if (tasks.size === 0) return [];
+  // How each worker process ran each task (workloads.ts: distributedWorker).
+  const ways = [...tasks].map((task) =>
+    task === "io" ? "io on each process's event loop" : `${task} on one worker thread each`,
+  );
+  const how = ` (${ways.join("; ")})`;
+  const where = d.localWorkers
+    ? `${d.workers ?? "?"} \`concur worker\` processes the lab started on this machine${how}, through Redis at ${d.redis ?? "?"}, ` +
+      "their start-up in the start-up column. They share this machine's cores, so the row shows what the round trips cost, not what more machines would gain; " +
+      "Redis's own CPU counts as other processes'."
+    : `the ${d.workers ?? "?"} \`concur worker\` processes that served the queue (on their own machines), through Redis at ${d.redis ?? "?"}; their CPU time is not in this machine's columns.`;
+  return [`distributed rows: ${where}`];
 }
 
 /** What the CPU and memory columns cover, and whether the machine's load could be watched. */

@@ -15,8 +15,11 @@ export type BenchTaskId = "io" | "cpu" | `user:${string}`;
 /** Who ran the cell: concur on Node, or the seed's original Python script. */
 export type BenchRuntime = "node" | "python";
 
-/** Executor names across runtimes (Python has only `thread` and `process`, plus `sequential`). */
-export type BenchExecutor = "sequential" | "async" | "thread" | "process";
+/**
+ * Executor names across runtimes (Python has only `thread` and `process`, plus `sequential`).
+ * `distributed` is concur's DistributedExecutor: tasks through Redis to `concur worker`s.
+ */
+export type BenchExecutor = "sequential" | "async" | "thread" | "process" | "distributed";
 
 /** The run's settings, as resolved (defaults filled in). */
 export interface BenchConfig {
@@ -66,6 +69,21 @@ export interface BenchConfig {
   seed: number;
   /** The `--filter` patterns, when only some cells ran (see `parseCellFilter`). */
   filter?: string;
+  /**
+   * The distributed rows: whether they ran, against which Redis and workers, or how to add
+   * them. Absent in reports from before the lab had them.
+   */
+  distributed?: {
+    enabled: boolean;
+    /** How to add the rows, or why they are missing. */
+    note?: string;
+    /** Redis URL, without its password. */
+    redis?: string;
+    /** True when the lab started the workers on this machine; false for the user's own. */
+    localWorkers?: boolean;
+    /** Worker processes serving the queue. */
+    workers?: number;
+  };
 }
 
 /** Where the numbers came from. */
@@ -198,6 +216,27 @@ export interface CellResult {
   resources?: CellResources | "unavailable";
   /** The machine's load during the measured runs; "unavailable" without /proc. Absent as `resources`. */
   load?: CellLoad | "unavailable";
+  /** The distributed cell's calibration: what a round trip through Redis adds per task. */
+  roundTrip?: RoundTrip;
+}
+
+/**
+ * A no-op task's round trip, one call at a time, through the distributed executor and through a
+ * one-worker thread pool on this machine (alternating, after their start-up and a few warm-up
+ * calls, outside the measured runs). The difference of the medians is what distributing adds to
+ * each task: Redis, the job's bookkeeping, and the hops to the worker and back.
+ */
+export interface RoundTrip {
+  /** Calls timed on each executor. */
+  calls: number;
+  /** Each call's round trip through the distributed executor, milliseconds. */
+  distributedMs: number[];
+  /** Each call's round trip through the local pool, milliseconds. */
+  localMs: number[];
+  /** The local pool compared with. */
+  localExecutor: "thread";
+  /** median(distributedMs) − median(localMs), at least 0. */
+  overheadMs: number;
 }
 
 /** A cell against its task's sequential baseline (same runtime). */

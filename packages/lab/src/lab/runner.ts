@@ -12,6 +12,7 @@ import {
   LETTERS,
   describeLatency,
   downloadAndWrite,
+  lettersTasksUrl,
   loadLetters,
   processLetter,
   startEndpoint,
@@ -27,6 +28,7 @@ import {
   type ResolvedOptions,
   type SeedTask,
 } from "./config.js";
+import { redactRedisUrl } from "./distributed/target.js";
 import { captureMachine, findPython } from "./env.js";
 import { NoCellMatchError } from "./filter.js";
 import { measureTask, type MeasureEvent } from "./measure.js";
@@ -131,6 +133,12 @@ export async function runBench(options: BenchOptions = {}, hooks: BenchHooks = {
   const emit = (event: BenchEvent): void => hooks.onEvent?.(event);
   const opts = resolveOptions(options, os.availableParallelism());
   const seedTasks = opts.tasks;
+  const moduleUrl = opts.module ? moduleUrlOf(opts.module.path) : lettersTasksUrl;
+  // Before anything is measured: a Redis that cannot be reached, or no worker serving the queue,
+  // is said now (DistributedSetupError), not after the other cells have run.
+  const distributedWorkers = opts.distributed
+    ? await (await import("./distributed/open.js")).preflightDistributed(opts.distributed, moduleUrl)
+    : undefined;
   const python = await findPython();
   const { machine, finish } = await captureMachine(python);
 
@@ -166,6 +174,15 @@ export async function runBench(options: BenchOptions = {}, hooks: BenchHooks = {
       module: { path: opts.module.path, task: opts.module.task, inputs: opts.module.inputs.length },
     }),
     seed: opts.seed,
+    distributed:
+      opts.distributed && distributedWorkers !== undefined
+        ? {
+            enabled: true,
+            redis: redactRedisUrl(opts.distributed.redis),
+            localWorkers: opts.distributed.localWorkers !== null,
+            workers: distributedWorkers,
+          }
+        : { enabled: false, note: NO_DISTRIBUTED_NOTE },
   };
 
   const cells: CellResult[] = [];
@@ -176,6 +193,7 @@ export async function runBench(options: BenchOptions = {}, hooks: BenchHooks = {
     warmupRuns: opts.warmupRuns,
     signal,
     meter: createMeter(),
+    ...(opts.distributed && { distributed: opts.distributed }),
   };
   const measure = async ({ workload, plans }: TaskPlan): Promise<void> => {
     emit({ type: "phase", message: `${workload.task}: ${plans.length} cells` });
@@ -187,17 +205,14 @@ export async function runBench(options: BenchOptions = {}, hooks: BenchHooks = {
   };
   const planOf = (workload: Workload, workers: readonly number[]): TaskPlan => ({
     workload,
-    plans: planCells(workload.task, opts.executors, workers, workload.inputsPerRun),
+    plans: planCells(workload.task, opts.executors, workers, workload.inputsPerRun, distributedWorkers),
   });
 
   let endpoint: RunningEndpoint | undefined;
   try {
     if (opts.module) {
-      const url = opts.module.path.startsWith("file:")
-        ? new URL(opts.module.path)
-        : pathToFileURL(opts.module.path);
       const [job] = selectCells(
-        [planOf(userWorkload(url, opts.module.task, opts.module.inputs), opts.workersByTask.user)],
+        [planOf(userWorkload(moduleUrl, opts.module.task, opts.module.inputs), opts.workersByTask.user)],
         [],
         opts,
         config,
@@ -281,6 +296,16 @@ export async function runBench(options: BenchOptions = {}, hooks: BenchHooks = {
     notes: collectNotes(config, cells),
   };
 }
+
+/** The module of a user's task, from a path or a file URL. */
+function moduleUrlOf(path: string): URL {
+  return path.startsWith("file:") ? new URL(path) : pathToFileURL(path);
+}
+
+/** What a report without distributed rows says about them. */
+const NO_DISTRIBUTED_NOTE =
+  "No distributed row: --redis <url> (or distributed in --executors) adds one, the tasks going through " +
+  "that Redis to `concur worker` processes the lab starts here (--no-local-workers: to yours).";
 
 async function runPython(
   command: string,

@@ -3,6 +3,7 @@
  * why, every clause derived from the measurements (nothing here knows which executor "should"
  * win) and worded from what each comparison means (see wording.ts).
  */
+import { distributingClause } from "./distributing.js";
 import { MIN_RUNS_FOR_INTERVAL, compareSamples, type SampleComparison } from "./inference.js";
 import type { BenchReport, BenchRuntime, BenchTaskId, CellResult, Comparison, Verdict } from "./report.js";
 import { describeChange, formatRatio } from "./wording.js";
@@ -42,8 +43,11 @@ function asChange(c: SampleComparison): Pick<Comparison, "speedup" | "change"> {
   return { speedup: c.ratio, change: c.change };
 }
 
-/** What a cell costs to run, for breaking ties: fewer threads of execution, lighter ones. */
-const EXECUTOR_COST = { sequential: 0, async: 1, thread: 2, process: 3 } as const;
+/**
+ * What a cell costs to run, for breaking ties: fewer threads of execution, lighter ones; a
+ * Redis and machines of their own cost the most.
+ */
+const EXECUTOR_COST = { sequential: 0, async: 1, thread: 2, process: 3, distributed: 4 } as const;
 
 function cost(cell: CellResult): number {
   return EXECUTOR_COST[cell.executor] * 1e6 + cell.workers;
@@ -67,6 +71,19 @@ export function decideVerdicts(input: VerdictInput): Verdict[] {
 }
 
 function decide(task: BenchTaskId, runtime: BenchRuntime, cells: CellResult[], input: VerdictInput): Verdict {
+  const verdict = decideWinner(task, runtime, cells, input);
+  // When distributing pays follows from the calibration, whoever won: said in every verdict
+  // that has a distributed row.
+  const clause = distributingClause(cells, input.machine.cores);
+  return clause ? { ...verdict, sentence: `${verdict.sentence.slice(0, -1)}; ${clause}.` } : verdict;
+}
+
+function decideWinner(
+  task: BenchTaskId,
+  runtime: BenchRuntime,
+  cells: CellResult[],
+  input: VerdictInput,
+): Verdict {
   const name = taskLabel(task, runtime);
   const measured = cells.filter((c): c is Measured => c.stats !== null);
   const base: Verdict = {

@@ -27,6 +27,12 @@ export interface Workload {
   /** Inputs in one run, all submitted at once: the async executor's concurrency. */
   readonly inputsPerRun: number;
   /**
+   * How each `concur worker` the lab starts for the distributed cell runs this task: IO waits, so
+   * on its event loop (many at once); CPU work on one worker thread per process, which keeps the
+   * process's event loop free for Redis (BullMQ's lock renewals) while the thread computes.
+   */
+  readonly distributedWorker: { executor: "async" | "thread"; workersEach?: number };
+  /**
    * The start-up probe: `workers` no-op calls submitted at once to a new executor, which starts
    * that many workers in parallel for them; resolves when all have run.
    */
@@ -73,6 +79,7 @@ export function ioWorkload(endpointTemplate: string, letters: readonly string[] 
     moduleUrl: lettersTasksUrl,
     work: { name: "request", perRun: letters.length },
     inputsPerRun: letters.length,
+    distributedWorker: { executor: "async" },
     ping: pingLetters,
     run: (executor, signal, clock) =>
       withRunSignal(signal, async (runSignal) => {
@@ -112,6 +119,7 @@ export function cpuWorkload(records: readonly CompanyRecord[], multiplier: numbe
     moduleUrl: lettersTasksUrl,
     work: { name: "record", perRun: records.length, innerIterations: totalIterations(records, multiplier) },
     inputsPerRun: records.length,
+    distributedWorker: { executor: "thread", workersEach: 1 },
     ping: pingLetters,
     run: (executor, signal, clock) =>
       withRunSignal(signal, async (runSignal) => {
@@ -139,6 +147,8 @@ export function userWorkload(moduleUrl: URL, task: string, inputs: readonly unkn
     moduleUrl,
     work: { name: "input", perRun: inputs.length },
     inputsPerRun: inputs.length,
+    // A user's task may be either kind: a thread, as `concur worker`'s default.
+    distributedWorker: { executor: "thread", workersEach: 1 },
     async ping(executor, workers) {
       await Promise.all(Array.from({ length: workers }, () => executor.submit(task, first)));
     },

@@ -116,7 +116,7 @@ describe("concur run", { timeout: 120_000 }, () => {
     const cases: Array<[string[], RegExp]> = [
       [
         ["io", "--executor", "fibers"],
-        /--executor must be one of sequential, async, thread, process, got "fibers"/,
+        /--executor must be one of sequential, async, thread, process, distributed, got "fibers"/,
       ],
       [["io", "--workers", "0"], /--workers must be a positive integer/],
       [["io", "--letters", "a/"], /--letters takes letters a-z only, got "\/"/],

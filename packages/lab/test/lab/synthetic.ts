@@ -124,3 +124,20 @@ export function report(cells: CellResult[], overrides: Partial<BenchReport> = {}
   merged.warnings = overrides.warnings ?? collectWarnings(merged);
   return merged;
 }
+
+/** Gives a distributed cell its round-trip calibration (in place): samples chosen, medians known. */
+export function withRoundTrip(result: CellResult, distributedMs: number[], localMs: number[]): CellResult {
+  const mid = (xs: number[]): number => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const half = sorted.length / 2;
+    return sorted.length % 2 ? sorted[Math.floor(half)]! : (sorted[half - 1]! + sorted[half]!) / 2;
+  };
+  result.roundTrip = {
+    calls: distributedMs.length,
+    distributedMs,
+    localMs,
+    localExecutor: "thread",
+    overheadMs: Math.max(0, mid(distributedMs) - mid(localMs)),
+  };
+  return result;
+}

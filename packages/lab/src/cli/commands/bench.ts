@@ -4,10 +4,19 @@
  * reports. Ctrl-C stops cleanly and still reports what was measured (exit 130; 143 after SIGTERM).
  */
 import { readFile } from "node:fs/promises";
+import os from "node:os";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { parseLatency } from "../../letters/index.js";
-import { BENCH_EXECUTORS, DEFAULTS, SEED_TASKS, type BenchOptions, type SeedTask } from "../../lab/config.js";
+import {
+  ALL_BENCH_EXECUTORS,
+  BENCH_EXECUTORS,
+  DEFAULTS,
+  SEED_TASKS,
+  type BenchOptions,
+  type SeedTask,
+} from "../../lab/config.js";
+import { DistributedSetupError } from "../../lab/distributed/errors.js";
 import { claimsStdout, prepareOutputs, writeOutputs, type OutputTargets } from "../../lab/outputs.js";
 import { oneOnStdout } from "../stdout-targets.js";
 import { NoCellMatchError, parseCellFilter } from "../../lab/filter.js";
@@ -21,9 +30,16 @@ import { runBench } from "../../lab/runner.js";
 import { printable } from "../../letters/printable.js";
 import { SIGNALS_HELP, onInterrupt } from "../interrupt.js";
 import { JSON_HELP, addJsonOptions, jsonTarget, type JsonFlags } from "../json-flags.js";
+import {
+  addDistributedOptions,
+  distributedTarget,
+  givenDistributedFlags,
+  type DistributedFlags,
+} from "../distributed-flags.js";
 import { UsageError, exitCodes, parseChoice, parsePositiveInt, parsePositiveIntList } from "../usage.js";
 
-interface BenchFlags extends JsonFlags {
+interface BenchFlags extends JsonFlags, DistributedFlags {
+  distributedWorkers?: string;
   tasks?: string;
   executors?: string;
   workers?: string;
@@ -65,8 +81,7 @@ export function register(program: Command): void {
     .option("--tasks <list>", `tasks to run: ${SEED_TASKS.join(",")}`, SEED_TASKS.join(","))
     .option(
       "--executors <list>",
-      `executors to compare: ${BENCH_EXECUTORS.join(",")}`,
-      BENCH_EXECUTORS.join(","),
+      `executors to compare: ${ALL_BENCH_EXECUTORS.join(",")} (default: ${BENCH_EXECUTORS.join(",")}, and distributed with --redis)`,
     )
     .option(
       "--workers <list>",
@@ -97,6 +112,10 @@ export function register(program: Command): void {
     .option("--seed <n>", `seed of the embedded endpoint's data (default ${DEFAULTS.seed})`)
     .option("--no-python", "skip the original Python experiment's rows")
     .option("--python-records <n>", "records the Python CPU rows process (default: about 1/100 of Node's)");
+  addDistributedOptions(command, "of the distributed row (giving it adds the row)").option(
+    "--distributed-workers <n>",
+    "local concur worker processes the distributed row starts (default: the core count)",
+  );
   addJsonOptions(command, "the report")
     .option("--markdown <file>", "write the report as Markdown (- for stdout)")
     .option("--html <file>", "write the report as a self-contained HTML page")
@@ -130,6 +149,13 @@ export function register(program: Command): void {
         "matches no cell is refused before any cell runs, with the list of ids. Speedups need the task's",
         "sequential cell (*/sequential/* keeps it).",
         "",
+        "The distributed row (--redis <url>, or distributed in --executors) sends each task through Redis to",
+        "--distributed-workers `concur worker` processes the lab starts here, once per task and kept for every",
+        "run (cpu: one worker thread each; io: each process's event loop); their start-up is the row's start-up.",
+        "Before its runs, a no-op's round trip is timed through Redis and through a local thread pool: the",
+        "verdict says from it above which task duration distributing pays. --no-local-workers uses the workers",
+        "already serving the queue instead (--prefix, --queue: as given to concur worker).",
+        "",
         "While each cell runs, /proc is sampled (at each run's start and end, and every 250 ms): CPU time and",
         "peak RSS of this process and its child processes, and the CPU other processes take; a cell during",
         "which they took over a quarter of a core is named in the warnings. Without /proc: 'n/a'.",
@@ -140,8 +166,10 @@ export function register(program: Command): void {
         "  concur bench --quick --json | jq .verdicts",
         "  concur bench --module ./my-tasks.ts --task resize --inputs inputs.json --markdown -",
         "  concur bench --quick --filter 'cpu/*' --export-csv cpu.csv --quiet",
+        "  concur bench --quick --executors sequential,thread,distributed --redis redis://127.0.0.1:6379",
         "",
-        "Exit codes: 0 ok, 1 a cell failed, 2 bad usage, 130/143 interrupted (the report is still written).",
+        "Exit codes: 0 ok, 1 a cell failed (or the distributed row's Redis is unreachable), 2 bad usage,",
+        "130/143 interrupted (the report is still written).",
         SIGNALS_HELP + JSON_HELP,
       ].join("\n"),
     )
@@ -201,7 +229,9 @@ export async function benchOptions(flags: BenchFlags): Promise<BenchOptions> {
   const options: BenchOptions = { python: flags.python };
   if (flags.tasks !== undefined) options.tasks = parseList<SeedTask>("--tasks", flags.tasks, SEED_TASKS);
   if (flags.executors !== undefined)
-    options.executors = parseList<BenchExecutor>("--executors", flags.executors, BENCH_EXECUTORS);
+    options.executors = parseList<BenchExecutor>("--executors", flags.executors, ALL_BENCH_EXECUTORS);
+  const target = distributedOptions(flags, options.executors);
+  if (target) options.distributed = target;
   if (flags.workers !== undefined) options.workers = parsePositiveIntList("--workers", flags.workers);
   if (flags.minRuns !== undefined) options.minRuns = parsePositiveInt("--min-runs", flags.minRuns);
   if (flags.maxRuns !== undefined) options.maxRuns = parsePositiveInt("--max-runs", flags.maxRuns);
@@ -268,6 +298,42 @@ export async function benchOptions(flags: BenchFlags): Promise<BenchOptions> {
   return options;
 }
 
+/**
+ * The distributed row's Redis and workers, when the row is asked for: by `--redis`, or by
+ * `distributed` in `--executors` (then Redis is REDIS_URL, else the local default). Without it,
+ * its other flags are refused, as is `--redis` with an `--executors` that leaves it out.
+ */
+function distributedOptions(
+  flags: BenchFlags,
+  executors: readonly BenchExecutor[] | undefined,
+): BenchOptions["distributed"] {
+  const named = executors?.includes("distributed") ?? false;
+  if (flags.redis !== undefined && executors !== undefined && !named)
+    throw new UsageError(
+      "--redis adds the distributed row, but --executors leaves it out: add distributed to --executors, or drop --redis",
+    );
+  const given = [
+    ...givenDistributedFlags(flags),
+    ...(flags.distributedWorkers !== undefined ? ["--distributed-workers"] : []),
+  ];
+  if (!named && flags.redis === undefined) {
+    if (given.length > 0)
+      throw new UsageError(
+        `${given.join(", ")}: only with a distributed row (--redis <url>, or distributed in --executors)`,
+      );
+    return undefined;
+  }
+  const workers =
+    flags.distributedWorkers === undefined
+      ? undefined
+      : parsePositiveInt("--distributed-workers", flags.distributedWorkers);
+  return distributedTarget(flags, {
+    flag: "--distributed-workers",
+    value: workers,
+    fallback: os.availableParallelism(),
+  });
+}
+
 function targetsOf(flags: BenchFlags): OutputTargets {
   if (flags.html === "-")
     throw new UsageError("--html needs a file name (an HTML page is not for a terminal)");
@@ -311,6 +377,10 @@ async function bench(flags: BenchFlags): Promise<number> {
       ...(progress && { onEvent: progress.onEvent }),
     });
   } catch (error) {
+    if (error instanceof DistributedSetupError) {
+      process.stderr.write(`concur bench: ${printable(error.message)}\n`);
+      return exitCodes.failure;
+    }
     if (error instanceof NoCellMatchError) throw new UsageError(`--${error.message}`);
     if (error instanceof RangeError) throw new UsageError(error.message);
     throw error;

@@ -1,10 +1,12 @@
 /**
  * `concur worker` (a daemon running one queue's jobs in a local concur executor) and
- * `concur status` (the workers alive and the queues' depth), both from @concur/distributed.
+ * `concur status` (the workers alive and the queues' depth), both from @concur/distributed,
+ * imported when one of them runs: it brings BullMQ and ioredis (about 0.3 s to load on a
+ * 2-core machine), which every other command would pay at start otherwise.
  */
 import { resolve } from "node:path";
-import type { Command } from "commander";
-import { RedisConnectionError, readStatus, runWorker, type ClusterStatus } from "@concur/distributed";
+import { Option, type Command } from "commander";
+import type { ClusterStatus } from "@concur/distributed";
 import { exitCodes, parseChoice, parsePositiveInt } from "../usage.js";
 
 interface WorkerFlags {
@@ -20,6 +22,7 @@ interface WorkerFlags {
   lockDuration: string;
   stalledInterval: string;
   maxCrashes: string;
+  stopOnStdinClose?: boolean;
 }
 
 interface StatusFlags {
@@ -36,7 +39,13 @@ export function register(program: Command): void {
   program
     .command("worker")
     .description("Run a queue's tasks on this machine, in a local concur executor, until SIGTERM.")
-    .requiredOption("--redis <url>", "Redis URL, e.g. redis://queue-host:6379")
+    // From the environment too: a URL holding a password is then not on the command line, which
+    // every local user can read (/proc/<pid>/cmdline). The lab starts its workers so.
+    .addOption(
+      new Option("--redis <url>", "Redis URL, e.g. redis://queue-host:6379")
+        .env("REDIS_URL")
+        .makeOptionMandatory(),
+    )
     .requiredOption("--module <file>", "the task module (the same one the submitters use)")
     .option("--executor <kind>", "local executor: async, thread or process", "thread")
     .option("--workers <n>", "local workers (thread/process) or concurrency (async)")
@@ -56,6 +65,10 @@ export function register(program: Command): void {
     )
     .option("--stalled-interval <ms>", "how often dead machines' jobs are looked for", "5000")
     .option("--max-crashes <n>", "a job whose worker died this many times fails with WorkerCrashedError", "2")
+    .option(
+      "--stop-on-stdin-close",
+      "stop (as on SIGTERM) when stdin closes: a parent that starts workers with a pipe on stdin takes them down when it dies, even by SIGKILL",
+    )
     .addHelpText(
       "after",
       "\nExample:\n  concur worker --redis redis://queue-host:6379 --module ./dist/tasks.js --executor thread --workers 8\n\n" +
@@ -97,6 +110,7 @@ async function worker(flags: WorkerFlags): Promise<number> {
     }),
     ...(flags.queue !== undefined && { queue: flags.queue }),
   };
+  const { runWorker } = await import("@concur/distributed");
   let daemon;
   try {
     daemon = await runWorker({
@@ -117,12 +131,36 @@ async function worker(flags: WorkerFlags): Promise<number> {
   };
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));
+  if (flags.stopOnStdinClose) stopWithStdin(() => stop("stdin closed"), daemon.closed, options.gracePeriod);
   await daemon.closed;
   process.stderr.write(`concur worker ${daemon.id}: stopped after ${daemon.completed} jobs\n`);
   return exitCodes.ok;
 }
 
+/**
+ * The lifeline of a worker another process started (the lab's local workers): the parent holds
+ * the write end of our stdin, and the kernel closes it however the parent ends, SIGKILL
+ * included, so the end of stdin means nobody is left to stop this worker. A stop that hangs is
+ * cut short, so an orphan never outlives its parent by more than the grace period and a margin.
+ */
+function stopWithStdin(stop: () => void, closed: Promise<void>, graceMs: number): void {
+  const onEnd = (): void => {
+    stop();
+    setTimeout(() => process.exit(exitCodes.ok), graceMs + ORPHAN_MARGIN_MS).unref();
+  };
+  process.stdin.once("end", onEnd).once("error", onEnd).resume();
+  // Reading stdin holds the event loop open: let go once the worker has stopped.
+  void closed.then(() => process.stdin.destroy());
+}
+
+/**
+ * Past its grace period, how long an orphaned worker may still take to stop by itself (its local
+ * pool's shutdown, Redis's goodbyes) before it exits anyway.
+ */
+const ORPHAN_MARGIN_MS = 5_000;
+
 async function status(flags: StatusFlags): Promise<number> {
+  const { RedisConnectionError, readStatus } = await import("@concur/distributed");
   let result: ClusterStatus;
   try {
     result = await readStatus({

@@ -6,14 +6,15 @@
  * SIGINT / SIGTERM.
  *
  * The timed part spans creating the executor to its shutdown (the seed times its whole
- * `with Executor() as e:` block), and excludes starting the endpoint and loading the files.
+ * `with Executor() as e:` block), and excludes starting the endpoint, loading the files and,
+ * for `--executor distributed`, starting the local `concur worker` processes (run-backend.ts).
  */
 import { readdir, rm } from "node:fs/promises";
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
-import { EXECUTOR_KINDS, createExecutor } from "concur";
 import type { Future } from "concur";
-import type { Executor, ExecutorKind } from "concur";
+import type { Executor } from "concur";
 import { isTempFileFor } from "../../letters/atomic-write.js";
 import { makeDir } from "../../letters/make-dir.js";
 import { DEFAULT_SEED } from "../../letters/data.js";
@@ -29,12 +30,29 @@ import { DEFAULT_LATENCY, formatLatency, parseLatency } from "../../letters/late
 import { DEFAULT_MULTIPLIER } from "../../letters/process.js";
 import { printable, safeJson } from "../../letters/printable.js";
 import { JSON_HELP, addJsonOptions, jsonTarget, writeJsonFile, type JsonFlags } from "../json-flags.js";
-import { SIGNALS_HELP, STOP_WAIT_MS, aborted, onInterrupt, settlesWithin } from "../interrupt.js";
+import { addDistributedOptions, type DistributedFlags } from "../distributed-flags.js";
+import {
+  SIGNALS_HELP,
+  STOP_WAIT_MS,
+  aborted,
+  onInterrupt,
+  settlesWithin,
+  type Interrupt,
+} from "../interrupt.js";
+import {
+  DEFAULT_LOCAL_WORKERS,
+  DistributedSetupError,
+  RUN_EXECUTORS,
+  openBackend,
+  planBackend,
+  type BackendPlan,
+  type RunBackend,
+} from "../run-backend.js";
 import { UsageError, exitCodes, parseChoice, parseInteger, parsePositiveInt, specOrUsage } from "../usage.js";
 
 const DEFAULT_DIR = "concur-letters";
 
-interface CommonFlags extends JsonFlags {
+interface CommonFlags extends JsonFlags, DistributedFlags {
   executor?: string;
   workers?: string;
   letters: string;
@@ -58,7 +76,7 @@ export function register(program: Command): void {
     .description("Run one of the seed's tasks once under an executor and time it.")
     .addHelpText(
       "after",
-      `\nExit codes: 0 ok, 1 a task failed, 2 bad usage, 130/143 interrupted.${SIGNALS_HELP}`,
+      `\nExit codes: 0 ok, 1 a task failed (distributed: or Redis unreachable, or no worker), 2 bad usage, 130/143 interrupted.${SIGNALS_HELP}`,
     );
   common(
     run
@@ -95,16 +113,33 @@ export function register(program: Command): void {
 
 function common(command: Command): Command {
   command
-    .option("--executor <kind>", `${EXECUTOR_KINDS.join(", ")} (default: async for io, thread for cpu)`)
-    .option("--workers <n>", "workers of a pool, or concurrency of async (default: the executor's)")
-    .option("--letters <letters>", "which letters, e.g. abc", LETTERS)
-    .addHelpText("after", JSON_HELP);
+    .option("--executor <kind>", `${RUN_EXECUTORS.join(", ")} (default: async for io, thread for cpu)`)
+    .option(
+      "--workers <n>",
+      `workers of a pool, concurrency of async, or local worker processes of distributed (default: the executor's; distributed ${DEFAULT_LOCAL_WORKERS})`,
+    )
+    .option("--letters <letters>", "which letters, e.g. abc", LETTERS);
+  addDistributedOptions(command, "for --executor distributed").addHelpText(
+    "after",
+    `${DISTRIBUTED_HELP}${JSON_HELP}`,
+  );
   return addJsonOptions(command, "the results");
 }
 
+const DISTRIBUTED_HELP = [
+  "",
+  "Distributed: --executor distributed runs the tasks through Redis. By default the lab starts --workers",
+  "`concur worker` processes here (cpu: one worker thread each; io: each process's event loop, up to 100",
+  "downloads at once) under a key prefix of their own, stops them at the end or on Ctrl-C, and removes",
+  "the prefix's keys. With --no-local-workers, the workers already serving the queue run them (start them",
+  `with: concur worker --redis <url> --module ${fileURLToPath(lettersTasksUrl)}); for io on other machines,`,
+  "give an --endpoint they can reach, and the files are written on their disks.",
+].join("\n");
+
 async function runIo(flags: IoFlags): Promise<number> {
-  const kind = parseChoice("--executor", flags.executor ?? "async", EXECUTOR_KINDS);
+  const kind = parseChoice("--executor", flags.executor ?? "async", RUN_EXECUTORS);
   const workers = flags.workers === undefined ? undefined : parsePositiveInt("--workers", flags.workers);
+  const plan = planBackend(kind, workers, flags);
   const letters = parseLetters(flags.letters);
   const template = flags.endpoint === undefined ? undefined : parseEndpoint(flags.endpoint);
   const latency = specOrUsage("--latency", () => parseLatency(flags.latency));
@@ -118,17 +153,20 @@ async function runIo(flags: IoFlags): Promise<number> {
   try {
     if (template === undefined) endpoint = await startEndpoint({ latency, seed });
     const options = { endpoint: template ?? endpoint!.searchTemplate, outDir, timeoutMs, retries };
-    const run = await execute(kind, workers, letters, { json: json === "-" }, (pool, letter) =>
-      pool.submit("downloadAndWrite", letter, options),
-    );
-    // A worker killed mid-write leaves its temp file behind (never a partial {letter}.txt).
-    if (run.interruptCode !== undefined) await sweepTempFiles(outDir, letters);
-    return await report(run, json, {
-      task: "io",
-      executor: kind,
-      workers: workers ?? null,
-      endpoint: options.endpoint,
-      outDir,
+    return await onBackend(plan, "io", async (backend, interrupt) => {
+      const run = await execute(interrupt, backend, letters, { json: json === "-" }, (pool, letter) =>
+        pool.submit("downloadAndWrite", letter, options),
+      );
+      // A worker killed mid-write leaves its temp file behind (never a partial {letter}.txt).
+      if (run.interruptCode !== undefined) await sweepTempFiles(outDir, letters);
+      return () =>
+        report(run, json, {
+          task: "io",
+          executor: kind,
+          ...backend.context,
+          endpoint: options.endpoint,
+          outDir,
+        });
     });
   } finally {
     await endpoint?.close();
@@ -136,8 +174,9 @@ async function runIo(flags: IoFlags): Promise<number> {
 }
 
 async function runCpu(flags: CpuFlags): Promise<number> {
-  const kind = parseChoice("--executor", flags.executor ?? "thread", EXECUTOR_KINDS);
+  const kind = parseChoice("--executor", flags.executor ?? "thread", RUN_EXECUTORS);
   const workers = flags.workers === undefined ? undefined : parsePositiveInt("--workers", flags.workers);
+  const plan = planBackend(kind, workers, flags);
   const letters = parseLetters(flags.letters);
   const multiplier = parseInteger("--multiplier", flags.multiplier, 0, 10_000);
   const json = jsonTarget("run", flags);
@@ -150,17 +189,57 @@ async function runCpu(flags: CpuFlags): Promise<number> {
     process.stderr.write(`concur run cpu: ${printable((error as Error).message)}\n`);
     return exitCodes.failure;
   }
-  const run = await execute(kind, workers, records, { json: json === "-" }, (pool, record) =>
-    pool.submit("processLetter", record, multiplier),
-  );
-  return report(run, json, {
-    task: "cpu",
-    executor: kind,
-    workers: workers ?? null,
-    inDir,
-    multiplier,
-    records: records.length,
+  return onBackend(plan, "cpu", async (backend, interrupt) => {
+    const run = await execute(interrupt, backend, records, { json: json === "-" }, (pool, record) =>
+      pool.submit("processLetter", record, multiplier),
+    );
+    return () =>
+      report(run, json, {
+        task: "cpu",
+        executor: kind,
+        ...backend.context,
+        inDir,
+        multiplier,
+        records: records.length,
+      });
   });
+}
+
+/**
+ * Opens the backend under the signal policy, hands it to `work`, and takes it down (local
+ * workers stopped) before the report is printed. The policy is installed first and removed
+ * last, so that Ctrl-C while workers start or stop is handled like Ctrl-C mid-run: never an
+ * exit that leaves workers behind. `work` returns the report to print once all is down.
+ */
+async function onBackend(
+  plan: BackendPlan,
+  task: "io" | "cpu",
+  work: (backend: RunBackend, interrupt: Interrupt) => Promise<() => Promise<number>>,
+): Promise<number> {
+  const interrupt = onInterrupt("run", "stopping the tasks");
+  try {
+    let backend: RunBackend;
+    try {
+      backend = await openBackend(plan, task, interrupt.signal);
+    } catch (error) {
+      if (interrupt.signal.aborted) {
+        process.stderr.write("concur run: interrupted before the tasks started\n");
+        return interrupt.exitCode() ?? exitCodes.interrupted;
+      }
+      if (!(error instanceof DistributedSetupError)) throw error;
+      process.stderr.write(`concur run: ${printable(error.message)}\n`);
+      return exitCodes.failure;
+    }
+    let print: () => Promise<number>;
+    try {
+      print = await work(backend, interrupt);
+    } finally {
+      await backend.close();
+    }
+    return await print();
+  } finally {
+    interrupt.dispose();
+  }
 }
 
 /** How one input ended. */
@@ -174,25 +253,35 @@ interface Run<I, T> {
   interruptCode: number | undefined;
 }
 
+/** What the inputs left unsettled when every local worker died are marked with. */
+const NOT_RUN = new Error("not run: every local worker is gone");
+
 /**
  * Submits every input, prints results in input order as they become available (text mode), and
  * handles Ctrl-C (see interrupt.ts): running tasks are cancelled (thread and process workers are
  * stopped), finished results are kept, and the run reports itself interrupted.
  */
 async function execute<I, T>(
-  kind: ExecutorKind,
-  workers: number | undefined,
+  interrupt: Interrupt,
+  backend: RunBackend,
   inputs: readonly I[],
   mode: { json: boolean | undefined },
   submit: (pool: Executor<LettersTasks>, input: I) => Future<T>,
 ): Promise<Run<I, T>> {
   const futures: Future<T>[] = [];
   let pool: Executor<LettersTasks> | undefined;
-  const interrupt = onInterrupt("run", "stopping the tasks");
-  const interrupted = aborted(interrupt.signal).then(() => {
-    for (const future of futures) future.cancel("interrupted");
+  const stop = (reason: string): undefined => {
+    for (const future of futures) future.cancel(reason);
     pool?.shutdown({ wait: false, cancelFutures: true }).catch(() => undefined);
     return undefined;
+  };
+  const interrupted = aborted(interrupt.signal).then(() => stop("interrupted"));
+  // Nothing is left to run the tasks: stop waiting for them, and say why once.
+  let lost = false;
+  const gone = backend.lost?.then((error) => {
+    lost = true;
+    process.stderr.write(`concur run: ${printable(error.message)}\n`);
+    return stop("every local worker is gone");
   });
   // If the event loop empties while a future or the shutdown is still pending (an executor bug:
   // nothing left that could ever settle it), Node would exit silently with code 0. Say so, and fail.
@@ -205,7 +294,7 @@ async function execute<I, T>(
   const start = performance.now();
   let stopped = true;
   try {
-    pool = createExecutor<LettersTasks>(kind, lettersTasksUrl, workers === undefined ? {} : { workers });
+    pool = backend.create();
     // Each future's outcome is captured when it settles, so that an error that happens after
     // Ctrl-C is told apart from a genuine failure before it.
     const settled: Promise<Outcome<T>>[] = [];
@@ -220,18 +309,17 @@ async function execute<I, T>(
       // After a signal, stop waiting: a future the executor failed to settle on cancel (a task in
       // flight on a worker that was being stopped) would otherwise turn Ctrl-C into a hang or an
       // exit 1 for a "stall". An interrupt is an interrupt, whatever was in flight.
-      const outcome = await Promise.race([settled[i]!, interrupted]);
+      const outcome = await Promise.race([settled[i]!, interrupted, ...(gone ? [gone] : [])]);
       if (outcome === undefined) break;
       outcomes.push(outcome);
       if (!mode.json && outcome.ok) process.stdout.write(`${printable(String(outcome.value))}\n`);
     }
-    await Promise.race([pool.shutdown({ wait: true }), interrupted]);
+    await Promise.race([pool.shutdown({ wait: true }), interrupted, ...(gone ? [gone] : [])]);
   } finally {
     // Bounded: after a signal, a shutdown that never settles must not keep the report from
     // being printed (the hard exit of interrupt.ts ends the process if its workers linger).
     if (pool) stopped = await settlesWithin(pool.shutdown({ wait: true, cancelFutures: true }), STOP_WAIT_MS);
     process.off("beforeExit", onStall);
-    interrupt.dispose();
   }
   if (!stopped) {
     process.stderr.write(
@@ -239,7 +327,12 @@ async function execute<I, T>(
     );
   }
   const wallMs = performance.now() - start;
-  while (outcomes.length < inputs.length) outcomes.push({ ok: false, error: undefined, cancelled: true });
+  while (outcomes.length < inputs.length)
+    outcomes.push(
+      lost
+        ? { ok: false, error: NOT_RUN, cancelled: false }
+        : { ok: false, error: undefined, cancelled: true },
+    );
   return { inputs, outcomes, wallMs, interruptCode: interrupt.exitCode() };
 }
 

@@ -29,6 +29,7 @@ const SERIES_COLORS: Record<string, string> = {
   async: "#59a14f",
   thread: "#4e79a7",
   process: "#f28e2b",
+  distributed: "#e15759",
   "Python sequential": "#4a4a4a",
   "Python thread": "#1d3b5e",
   "Python process": "#a04e00",

@@ -8,6 +8,7 @@
  */
 import { printable } from "../../letters/printable.js";
 import type { BenchReport, CellResult, Comparison } from "../report.js";
+import { median } from "../stats.js";
 import { comparisonOf, cpuPerRun, taskCells, reportTasks } from "./format.js";
 
 type Field = string | number | boolean | null | undefined;
@@ -43,6 +44,9 @@ export const CSV_COLUMNS = [
   "throughput_per_s",
   "max_other_cpu_cores",
   "load_spike",
+  "round_trip_ms",
+  "round_trip_local_ms",
+  "round_trip_overhead_ms",
 ] as const;
 
 /** One field, quoted when RFC 4180 requires it. */
@@ -77,6 +81,7 @@ function row(report: BenchReport, cell: CellResult): Field[] {
   const cpu = cpuPerRun(cell);
   const measuredCpu = typeof cpu === "object" ? cpu : undefined;
   const load = typeof cell.load === "object" ? cell.load : undefined;
+  const trip = cell.roundTrip;
   return [
     text(cell.id),
     text(cell.runtime),
@@ -104,6 +109,10 @@ function row(report: BenchReport, cell: CellResult): Field[] {
     cell.throughputPerSecond,
     load?.maxOtherCpuCores,
     load?.spike,
+    // The distributed cell's calibration (RoundTrip): empty on every other row.
+    trip && median(trip.distributedMs),
+    trip && median(trip.localMs),
+    trip?.overheadMs,
   ];
 }
 

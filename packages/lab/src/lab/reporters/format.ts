@@ -7,7 +7,13 @@ import type { BenchExecutor, BenchReport, BenchTaskId, CellResult, Comparison } 
 import { median } from "../stats.js";
 import { significanceText, tooFewRuns } from "../wording.js";
 
-const EXECUTOR_ORDER: Record<BenchExecutor, number> = { sequential: 0, async: 1, thread: 2, process: 3 };
+const EXECUTOR_ORDER: Record<BenchExecutor, number> = {
+  sequential: 0,
+  async: 1,
+  thread: 2,
+  process: 3,
+  distributed: 4,
+};
 
 /** The report's tasks in config order, then any task that only appears in the cells. */
 export function reportTasks(report: BenchReport): BenchTaskId[] {
