@@ -13,6 +13,7 @@ export {
 } from "./executors/base.js";
 export { PartialChunkError } from "./executors/map.js";
 export { withAttempt } from "./executors/attempt.js";
+export { inheritableExecArgv } from "./runtime/exec-argv.js";
 export {
   serializeError,
   deserializeError,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { inheritableExecArgv } from "../../src/runtime/process-handle.js";
+import { inheritableExecArgv } from "../../src/runtime/exec-argv.js";
 
 test("workers keep loaders and flags but not eval scripts, test runner, watch or debugger flags", () => {
   assert.deepEqual(

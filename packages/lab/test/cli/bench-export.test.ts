@@ -5,15 +5,13 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { BenchReport } from "../../src/lab/report.js";
 import { CSV_COLUMNS } from "../../src/lab/reporters/csv.js";
-import { concur } from "../helpers/cli.js";
+import { concur, spinBench } from "../helpers/cli.js";
 
-const tasks = fileURLToPath(new URL("../fixtures/lab-tasks.ts", import.meta.url));
 const CELLS = ["sequential/1", "async/2", "thread/1", "thread/2", "process/1", "process/2"].map(
   (cell) => `user:spin/${cell}`,
 );
@@ -22,21 +20,7 @@ let dir: string;
 let bench: string[];
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "concur-bench-export-"));
-  const inputs = join(dir, "inputs.json");
-  await writeFile(inputs, JSON.stringify([20_000, 40_000]));
-  bench = [
-    "bench",
-    "--module",
-    tasks,
-    "--task",
-    "spin",
-    "--inputs",
-    inputs,
-    "--workers",
-    "1,2",
-    "--runs",
-    "6",
-  ];
+  bench = await spinBench(dir, [20_000, 40_000], "--workers", "1,2", "--runs", "6");
 });
 after(() => rm(dir, { recursive: true, force: true }));
 

@@ -1,31 +1,17 @@
 /** `concur bench --runs N`: exactly N measured runs per cell. */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { BenchReport } from "../../src/lab/report.js";
-import { concur } from "../helpers/cli.js";
+import { concur, spinBench } from "../helpers/cli.js";
 
-const tasks = fileURLToPath(new URL("../fixtures/lab-tasks.ts", import.meta.url));
 let dir: string;
 let args: string[];
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "concur-bench-runs-"));
-  const inputs = join(dir, "inputs.json");
-  await writeFile(inputs, JSON.stringify([1000, 2000]));
-  args = [
-    "bench",
-    "--module",
-    tasks,
-    "--task",
-    "spin",
-    "--inputs",
-    inputs,
-    "--executors",
-    "sequential,async",
-  ];
+  args = await spinBench(dir, [1000, 2000], "--executors", "sequential,async");
 });
 after(() => rm(dir, { recursive: true, force: true }));
 

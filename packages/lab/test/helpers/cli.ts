@@ -1,8 +1,24 @@
 /** Runs the concur CLI from source in a child process, as a user would, and collects its output. */
 import { spawn } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const binPath = fileURLToPath(new URL("../../src/cli/bin.ts", import.meta.url));
+
+/** The lab tests' task module (test/fixtures/lab-tasks.ts). */
+export const labTasks = fileURLToPath(new URL("../fixtures/lab-tasks.ts", import.meta.url));
+
+/** `concur bench` arguments for the fixture's `spin` task over `inputs` (written to `dir/inputs.json`). */
+export async function spinBench(
+  dir: string,
+  inputs: readonly number[],
+  ...extra: string[]
+): Promise<string[]> {
+  const file = join(dir, "inputs.json");
+  await writeFile(file, JSON.stringify(inputs));
+  return ["bench", "--module", labTasks, "--task", "spin", "--inputs", file, ...extra];
+}
 
 export interface CliResult {
   code: number | null;

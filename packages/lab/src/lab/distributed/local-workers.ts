@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { inheritableExecArgv } from "./exec-argv.js";
+import { inheritableExecArgv } from "concur/backend";
 
 /** How long stopped workers get to finish and hand their jobs back before SIGKILL. */
 export const STOP_GRACE_MS = 4_000;

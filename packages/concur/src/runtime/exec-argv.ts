@@ -1,12 +1,13 @@
 /**
- * The Node flags a `concur worker` process started by the lab shares with the lab: loaders such
- * as `--import tsx` (the lab may run from source) and memory or feature flags, without those that
- * would make the child something else. The same rule as concur's process pool.
+ * Which of this process's Node flags a worker process shares: loaders such as `--import tsx`,
+ * memory and feature flags, without those that would make the worker something else. Used by the
+ * process pool and, through concur/backend, by anything else that starts Node workers (the lab's
+ * `concur worker` processes).
  */
 
 /** Flags of this process that must not reach a worker, with whether they take a value. */
 const NOT_INHERITED: Array<[RegExp, boolean]> = [
-  // An eval'd script would run again in the worker instead of the CLI.
+  // An eval'd script would run again in every worker (and each would start a pool of its own).
   [/^(-e|--eval|-p|--print)$/, true],
   [/^(--eval|--print)=/, false],
   [/^--input-type(=|$)/, false],
@@ -16,7 +17,10 @@ const NOT_INHERITED: Array<[RegExp, boolean]> = [
   [/^--(inspect|debug)(-brk|-port|-wait)?($|=)/, false],
 ];
 
-/** `execArgv` without the flags a child must not inherit. */
+/**
+ * This process's flags that a worker should share (loaders such as `--import tsx`, memory and
+ * feature flags), without those that would make the worker something else.
+ */
 export function inheritableExecArgv(execArgv: readonly string[]): string[] {
   const kept: string[] = [];
   for (let i = 0; i < execArgv.length; i++) {
