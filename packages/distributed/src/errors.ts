@@ -44,16 +44,7 @@ export class PayloadTooLargeError extends ConcurError {
   }
 }
 
-/** Removes the password from a Redis URL, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.href;
-  } catch {
-    return url;
-  }
-}
+export { redactUrl } from "./names.js";
 
 /**
  * concur's deserializeError rebuilds the errors concur knows; this package's own arrive as a

@@ -6,8 +6,6 @@
  * one side, the built tasks.js on the other).
  */
 import { createHash } from "node:crypto";
-import { basename } from "node:path";
-import { fileURLToPath } from "node:url";
 import { loadTaskModule } from "concur/backend";
 
 export interface ModuleSignature {
@@ -32,9 +30,4 @@ export function describeSignature(signature: ModuleSignature): string {
   return `exports ${signature.names.join(", ") || "(none)"}${signature.version ? `, version "${signature.version}"` : ""}; signature ${signature.hash}`;
 }
 
-/** The queue a module's tasks use when none is given: its file name without extension. */
-export function defaultQueueName(moduleUrl: string): string {
-  const path = moduleUrl.startsWith("file:") ? fileURLToPath(moduleUrl) : new URL(moduleUrl).pathname;
-  const name = basename(path).replace(/\.[cm]?[jt]s$/, "");
-  return name.replace(/[^A-Za-z0-9_-]/g, "_") || "tasks";
-}
+export { defaultQueueName } from "../names.js";

@@ -6,7 +6,8 @@
  */
 import { EXECUTOR_KINDS, createExecutor, type Executor, type ExecutorKind } from "concur";
 import { DistributedSetupError } from "../lab/distributed/errors.js";
-import { redactRedisUrl, type DistributedTarget } from "../lab/distributed/target.js";
+import { redactUrl } from "@concur/distributed/names";
+import type { DistributedTarget } from "../lab/distributed/target.js";
 import { lettersTasksUrl, type LettersTasks } from "../letters/index.js";
 import { distributedTarget, givenDistributedFlags, type DistributedFlags } from "./distributed-flags.js";
 import { UsageError } from "./usage.js";
@@ -98,7 +99,7 @@ export async function openBackend(
     ...(handle.lost && { lost: handle.lost }),
     context: {
       workers: handle.workers,
-      redis: redactRedisUrl(target.redis),
+      redis: redactUrl(target.redis),
       prefix: handle.prefix,
       queue: handle.queue,
       localWorkers: handle.local,

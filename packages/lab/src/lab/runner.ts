@@ -28,7 +28,7 @@ import {
   type ResolvedOptions,
   type SeedTask,
 } from "./config.js";
-import { redactRedisUrl } from "./distributed/target.js";
+import { redactUrl } from "@concur/distributed/names";
 import { captureMachine, findPython } from "./env.js";
 import { NoCellMatchError } from "./filter.js";
 import { measureTask, type MeasureEvent } from "./measure.js";
@@ -178,7 +178,7 @@ export async function runBench(options: BenchOptions = {}, hooks: BenchHooks = {
       opts.distributed && distributedWorkers !== undefined
         ? {
             enabled: true,
-            redis: redactRedisUrl(opts.distributed.redis),
+            redis: redactUrl(opts.distributed.redis),
             localWorkers: opts.distributed.localWorkers !== null,
             workers: distributedWorkers,
           }

@@ -17,7 +17,8 @@ import {
 } from "@concur/distributed";
 import { DistributedSetupError } from "./errors.js";
 import { startLocalWorkers, type LocalWorkers } from "./local-workers.js";
-import { defaultQueue, redactRedisUrl, runPrefix, type DistributedTarget } from "./target.js";
+import { defaultQueueName, redactUrl } from "@concur/distributed/names";
+import { runPrefix, type DistributedTarget } from "./target.js";
 
 export { DistributedSetupError };
 
@@ -67,7 +68,7 @@ function unreachable(error: RedisConnectionError): DistributedSetupError {
 
 /** The command that starts a worker serving this run's queue, for messages. */
 export function workerCommand(target: DistributedTarget, module: URL, prefix: string, queue: string): string {
-  return `concur worker --redis ${redactRedisUrl(target.redis)} --module ${fileURLToPath(module)} --prefix ${prefix} --queue ${queue}`;
+  return `concur worker --redis ${redactUrl(target.redis)} --module ${fileURLToPath(module)} --prefix ${prefix} --queue ${queue}`;
 }
 
 async function usersWorkers(
@@ -80,7 +81,7 @@ async function usersWorkers(
   const serving = status.workers.filter((w) => w.queue === queue && w.state !== "stopping").length;
   if (serving === 0) {
     throw new DistributedSetupError(
-      `no concur worker serves queue "${queue}" (prefix "${prefix}") at ${redactRedisUrl(target.redis)}: start one on each machine with\n` +
+      `no concur worker serves queue "${queue}" (prefix "${prefix}") at ${redactUrl(target.redis)}: start one on each machine with\n` +
         `  ${workerCommand(target, module, prefix, queue)}\n` +
         "or leave out --no-local-workers, and the lab starts them on this machine.",
     );
@@ -109,7 +110,7 @@ export async function preflightDistributed(target: DistributedTarget, module: UR
       target,
       module,
       target.prefix ?? "concur",
-      target.queue ?? defaultQueue(module),
+      target.queue ?? defaultQueueName(module.href),
     );
   } catch (error) {
     throw error instanceof RedisConnectionError ? unreachable(error) : error;
@@ -125,7 +126,7 @@ export async function openDistributed<M>(
   // Local workers get a prefix of their own; the user's listen under concur worker's default.
   const ownPrefix = target.prefix === undefined && target.localWorkers !== null;
   const prefix = target.prefix ?? (ownPrefix ? runPrefix() : "concur");
-  const queue = target.queue ?? defaultQueue(options.module);
+  const queue = target.queue ?? defaultQueueName(options.module.href);
   let local: LocalWorkers | undefined;
   let workers: number;
   try {

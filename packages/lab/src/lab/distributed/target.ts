@@ -3,8 +3,6 @@
  * the lab starts the workers itself (on this machine) or uses those already serving the queue.
  */
 import { randomUUID } from "node:crypto";
-import { basename } from "node:path";
-import { fileURLToPath } from "node:url";
 
 /** The Redis the lab uses when told none: REDIS_URL, else the local default port. */
 export function defaultRedisUrl(): string {
@@ -32,25 +30,4 @@ export interface DistributedTarget {
 /** A prefix no other run uses, so that runs cannot take each other's jobs. */
 export function runPrefix(): string {
   return `concur-lab-${process.pid}-${randomUUID().slice(0, 8)}`;
-}
-
-/**
- * `tasks` for .../tasks.js or tasks.ts: the queue `concur worker` serves by default for that
- * module (the same rule as @concur/distributed's), so that workers started without `--queue`
- * are found.
- */
-export function defaultQueue(module: URL): string {
-  const name = basename(fileURLToPath(module)).replace(/\.[cm]?[jt]s$/, "");
-  return name.replace(/[^A-Za-z0-9_-]/g, "_") || "tasks";
-}
-
-/** The URL without its password, for messages and reports. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.href;
-  } catch {
-    return url;
-  }
 }
