@@ -16,8 +16,6 @@ export interface ConnectOptions {
    * would otherwise fail them, and BullMQ insists on `maxRetriesPerRequest: null` there.
    */
   blocking?: boolean;
-  /** Commands issued in one event-loop turn go in one socket write (ioredis auto-pipelining). */
-  autoPipelining?: boolean;
 }
 
 /** Between reconnect attempts: quick at first, then every 1 s (a restarting Redis is back soon). */
@@ -33,7 +31,6 @@ export function createRedis(url: string, options: ConnectOptions): Redis {
     maxRetriesPerRequest: options.blocking ? null : 20,
     enableReadyCheck: true,
     connectTimeout: 5_000,
-    ...(options.autoPipelining && { enableAutoPipelining: true }),
   });
   // Errors are reported through waitReady and through failing commands; an 'error' event with no
   // listener would crash the process on every reconnect attempt.
