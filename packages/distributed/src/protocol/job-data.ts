@@ -3,8 +3,8 @@
  */
 export interface JobData {
   /** Protocol version. */
-  v: 1;
-  /** Arguments, `encodeArgs` (base64 of v8.serialize). For a chunk, the list of inputs. */
+  v: 2;
+  /** Arguments, `encodeArgs` (JSON text, or base64 of v8.serialize). For a chunk, the list of inputs. */
   a: string;
   /** 1 for a map chunk: run the task once per input. */
   c?: 1;
@@ -25,7 +25,8 @@ export interface JobData {
   p?: number;
 }
 
-export const PROTOCOL_VERSION = 1;
+/** 2: arguments and results may be JSON text (codec.ts); a version-1 worker would misread them. */
+export const PROTOCOL_VERSION = 2;
 
 /** Checks the shape of a job's data (a job from another program, or another version). */
 export function isJobData(value: unknown): value is JobData {

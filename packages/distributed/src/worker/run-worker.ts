@@ -16,11 +16,12 @@ import { checkCount, serializeError, toModuleUrl } from "concur/backend";
 import { ModuleMismatchError } from "../errors.js";
 import type { WorkerOptions } from "../options.js";
 import { encodeResult } from "../protocol/codec.js";
-import { isJobData, jobAttempt, type JobData } from "../protocol/job-data.js";
+import { PROTOCOL_VERSION, isJobData, jobAttempt, type JobData } from "../protocol/job-data.js";
 import { queueKeys } from "../protocol/keys.js";
 import { defaultQueueName, describeSignature, moduleSignature } from "../protocol/signature.js";
 import { closeRedis, createRedis, waitReady } from "../redis/connect.js";
 import { resultPusher } from "../redis/push-result.js";
+import { DelayedNotices } from "./delayed-notices.js";
 import { Heartbeat } from "./heartbeat.js";
 import { HOST, JobRunner } from "./job-runner.js";
 import { SubmitterCheck } from "./submitter-check.js";
@@ -139,13 +140,26 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
       log(`concur worker: could not send a result to its submitter: ${(error as Error).message}`),
     );
 
+  const notices = new DelayedNotices(START_NOTICE_AFTER_MS);
+
   const processor = async (job: Job, token?: string): Promise<void> => {
     const data: unknown = job.data;
     const jobId = job.id ?? "";
-    if (!isJobData(data))
-      throw new Error(
-        `job ${jobId} is not a concur job (protocol version ${String((data as { v?: unknown })?.v)})`,
-      );
+    if (!isJobData(data)) {
+      const other = data as Partial<JobData> | null;
+      const message = `job ${jobId} is not a concur job of protocol version ${PROTOCOL_VERSION} (its version: ${String(other?.v)})`;
+      // A submitter of another version still hears why (an error goes as V8's format, which
+      // every version reads), instead of waiting for a result that never comes.
+      if (typeof other?.r === "string" && typeof other.ttl === "number" && typeof other.v === "number") {
+        const error = new Error(`${message}: run the same @concur/distributed version on both sides`);
+        pushLater(
+          other as JobData,
+          encodeResult({ id: jobId, k: "err", e: serializeError(error), ms: 0, host: HOST }),
+        );
+        return;
+      }
+      throw new Error(message);
+    }
     if (data.m !== signature.hash) {
       const error = new ModuleMismatchError(
         `this worker (${HOST}) refuses task "${job.name}": its task module ${moduleUrl} does not match the submitter's ` +
@@ -168,11 +182,10 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
     // result then says both, at half the Redis commands per job.
     const notice = (): void =>
       void push(data, encodeResult({ id: jobId, k: "start" })).catch(() => undefined);
-    let noticeTimer: NodeJS.Timeout | undefined;
-    if (data.to === undefined) noticeTimer = setTimeout(notice, START_NOTICE_AFTER_MS);
+    if (data.to === undefined) notices.schedule(jobId, notice);
     else notice();
     const result = await runner.run(jobId, job.name, data, jobAttempt(job, data));
-    clearTimeout(noticeTimer);
+    notices.done(jobId);
     if (handingBack && token !== undefined) {
       // Stopping past the grace period: the task was cancelled here; another worker runs it.
       await job.moveToDelayed(Date.now(), token);
@@ -248,6 +261,7 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
       }, gracePeriod);
       await worker.close();
       clearTimeout(grace);
+      notices.clear();
       await local.shutdown({ cancelFutures: true, timeout: 5_000 });
       await heartbeat.stop();
       await Promise.all(connections.map((connection) => closeRedis(connection)));
