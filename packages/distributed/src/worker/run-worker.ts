@@ -109,36 +109,13 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
     }
   });
 
-  // concur's messages (start notices, results) go on BullMQ's own connection, sent just before
-  // BullMQ's moveToFinished for the job and not awaited. One socket keeps them in order: Redis
-  // runs the push before it runs the job's completion, so a completed job always left its result
-  // (a worker that dies between the two leaves a result and a job run again: a duplicate, which
-  // the submitter drops). Their replies come back in the same reads as BullMQ's, where a
-  // connection of their own, awaited, cost a wake-up and a round trip per job: measured here,
-  // one more awaited command per job on another socket cut a BullMQ worker's rate by a quarter.
-  // A single EVALSHA, never a MULTI: ioredis copies BullMQ's 64 scripts into every pipeline.
-  const pushResult = resultPusher(redis);
-  const push = (data: JobData, bytes: Buffer): Promise<unknown> => pushResult(data.r, bytes, data.ttl);
-  // The push and BullMQ's moveToFinished, written a few microtasks apart, leave in one socket
-  // write: the socket is corked until the microtasks of this turn have run (a nextTick runs after
-  // them). On loopback a write costs the sender the receiver's TCP work too, so two per job
-  // cost measurably more than one; jobs finishing in the same turn share it as well.
-  let corked: { uncork(): void } | undefined;
-  const coalesceWrites = (): void => {
-    const stream = (redis as unknown as { stream?: { cork?(): void; uncork(): void } }).stream;
-    if (corked !== undefined || typeof stream?.cork !== "function" || redis.status !== "ready") return;
-    stream.cork();
-    corked = stream;
-    process.nextTick(() => {
-      corked = undefined;
-      stream.uncork();
-    });
-  };
-  /** A push that failed (Redis gone past every retry): the submitter's reconcile finds the job. */
-  const pushLater = (data: JobData, bytes: Buffer): void =>
-    void push(data, bytes).catch((error: unknown) =>
-      log(`concur worker: could not send a result to its submitter: ${(error as Error).message}`),
-    );
+  // concur's messages (start notices, results) go on BullMQ's own connection, written before
+  // the job's moveToFinished on the same socket: see push-result.ts for why, and for the order.
+  const pusher = resultPusher(redis, (error) =>
+    log(`concur worker: could not send a result to its submitter: ${error.message}`),
+  );
+  /** Resolves once the message is written: a processor awaits it before it returns. */
+  const push = (data: JobData, bytes: Buffer): Promise<void> => pusher.push(data.r, bytes, data.ttl);
 
   const notices = new DelayedNotices(START_NOTICE_AFTER_MS);
 
@@ -152,7 +129,7 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
       // every version reads), instead of waiting for a result that never comes.
       if (typeof other?.r === "string" && typeof other.ttl === "number" && typeof other.v === "number") {
         const error = new Error(`${message}: run the same @concur/distributed version on both sides`);
-        pushLater(
+        await push(
           other as JobData,
           encodeResult({ id: jobId, k: "err", e: serializeError(error), ms: 0, host: HOST }),
         );
@@ -170,7 +147,7 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
         refusedFrom.add(data.s);
         log(`concur worker: ${error.message}`);
       }
-      pushLater(data, encodeResult({ id: jobId, k: "err", e: serializeError(error), ms: 0, host: HOST }));
+      await push(data, encodeResult({ id: jobId, k: "err", e: serializeError(error), ms: 0, host: HOST }));
       return;
     }
     // A job whose submitter is gone would run for nobody: drop it.
@@ -180,8 +157,7 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
     // awaited: it goes on the same connection as the result, so it still arrives first. A job
     // without a timeout sends it only once it has run START_NOTICE_AFTER_MS: a tiny task's
     // result then says both, at half the Redis commands per job.
-    const notice = (): void =>
-      void push(data, encodeResult({ id: jobId, k: "start" })).catch(() => undefined);
+    const notice = (): void => void push(data, encodeResult({ id: jobId, k: "start" }));
     if (data.to === undefined) notices.schedule(jobId, notice);
     else notice();
     const result = await runner.run(jobId, job.name, data, jobAttempt(job, data));
@@ -191,9 +167,8 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
       await job.moveToDelayed(Date.now(), token);
       throw new DelayedError();
     }
-    // Written now, so it precedes the moveToFinished BullMQ sends once this returns (see above).
-    coalesceWrites();
-    pushLater(data, result);
+    // Written before the moveToFinished BullMQ sends once this returns (see push-result.ts).
+    await push(data, result);
     completed++;
   };
 
@@ -219,7 +194,7 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
           { exitCode: null, signal: null },
         )
       : error;
-    pushLater(
+    void push(
       job.data,
       encodeResult({ id: job.id ?? "", k: "err", e: serializeError(failure), ms: 0, host: HOST }),
     );
