@@ -6,6 +6,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { CancelledError, NotSerializableError, TaskNotFoundError, TaskTimeoutError } from "concur";
+import { deserialize } from "node:v8";
+import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import {
   DistributedExecutor,
@@ -195,6 +197,32 @@ describe("DistributedExecutor", () => {
       assert.match((e as Error).message, /refuses task "add".*version "2"/s);
       return true;
     });
+  });
+
+  test("a job of another protocol version gets an error its submitter can read, not silence", async () => {
+    // What a submitter of @concur/distributed's protocol 1 queued: its result list named in `r`.
+    const connection = redis.duplicate();
+    const queue = new Queue(worker.queue, { connection, prefix });
+    const resultKey = `${prefix}:old-submitter:results`;
+    try {
+      await queue.add(
+        "add",
+        { v: 1, a: "", r: resultKey, s: `${prefix}:old`, m: "x", ttl: 60_000 },
+        { removeOnComplete: true, removeOnFail: true },
+      );
+      const reply = await redis.brpopBuffer(resultKey, 10);
+      assert.ok(reply, "no answer on the old submitter's list");
+      // Version 1 read V8's format only: the answer is in it.
+      const message = deserialize(reply[1]) as { k: string; e: { message: string } };
+      assert.equal(message.k, "err");
+      assert.match(
+        message.e.message,
+        /protocol version 2 \(its version: 1\).*same @concur\/distributed version/,
+      );
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
   });
 
   // A wrong password is tested in redis-server.test.ts, against a Redis with requirepass.

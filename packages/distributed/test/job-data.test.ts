@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { PROTOCOL_VERSION, isJobData, jobAttempt, type JobData } from "../src/protocol/job-data.js";
 
-const data: JobData = { v: PROTOCOL_VERSION, a: "", r: "results", s: "submitter", m: "sig", ttl: 1000 };
+const data: JobData = { v: PROTOCOL_VERSION, a: "", e: "abcdef123456", m: "sig", ttl: 1000 };
 
 test("the attempt is BullMQ's started count, plus the runs before a re-add, and at least 1", () => {
   assert.equal(jobAttempt({ attemptsStarted: 1 }, data), 1);

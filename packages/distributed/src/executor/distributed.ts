@@ -189,8 +189,7 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
     const data: JobData = {
       v: PROTOCOL_VERSION,
       a: args,
-      r: this.#keys.results(this.id),
-      s: this.#keys.submitter(this.id),
+      e: this.id,
       m: "",
       ttl: this.#resultTtl,
       ...(record.chunk && { c: 1 as const }),

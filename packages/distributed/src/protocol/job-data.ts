@@ -8,10 +8,11 @@ export interface JobData {
   a: string;
   /** 1 for a map chunk: run the task once per input. */
   c?: 1;
-  /** The submitter's result list key. */
-  r: string;
-  /** The submitter's liveness key: a job whose submitter is gone is dropped, not run. */
-  s: string;
+  /**
+   * The submitting executor's id: its result list and its liveness key (a job whose submitter
+   * is gone is dropped, not run) are `QueueKeys.results(e)` and `.submitter(e)` of the queue.
+   */
+  e: string;
   /** The task module's signature (export names and version), checked by the worker. */
   m: string;
   /** Per-task timeout in milliseconds. */
@@ -25,7 +26,10 @@ export interface JobData {
   p?: number;
 }
 
-/** 2: arguments and results may be JSON text (codec.ts); a version-1 worker would misread them. */
+/**
+ * 2: arguments and results may be JSON text (codec.ts), and the submitter is named by its id
+ * (`e`), not by its two keys; a version-1 worker would misread such a job.
+ */
 export const PROTOCOL_VERSION = 2;
 
 /** Checks the shape of a job's data (a job from another program, or another version). */
@@ -36,8 +40,7 @@ export function isJobData(value: unknown): value is JobData {
     data !== null &&
     data.v === PROTOCOL_VERSION &&
     typeof data.a === "string" &&
-    typeof data.r === "string" &&
-    typeof data.s === "string" &&
+    typeof data.e === "string" &&
     typeof data.m === "string" &&
     typeof data.ttl === "number" &&
     (data.p === undefined || (Number.isInteger(data.p) && data.p >= 0))

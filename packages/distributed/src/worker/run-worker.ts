@@ -92,7 +92,7 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
     }),
   }) as Executor<Record<string, unknown>>;
   const runner = new JobRunner(local);
-  const submitters = new SubmitterCheck(redis);
+  const submitters = new SubmitterCheck(redis, (executorId) => keys.submitter(executorId));
   /** Cancels that arrived before their job reached this worker (a race with the queue). */
   const cancelled = new Map<string, number>();
   let completed = 0;
@@ -115,7 +115,8 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
     log(`concur worker: could not send a result to its submitter: ${error.message}`),
   );
   /** Resolves once the message is written: a processor awaits it before it returns. */
-  const push = (data: JobData, bytes: Buffer): Promise<void> => pusher.push(data.r, bytes, data.ttl);
+  const push = (data: JobData, bytes: Buffer): Promise<void> =>
+    pusher.push(keys.results(data.e), bytes, data.ttl);
 
   const notices = new DelayedNotices(START_NOTICE_AFTER_MS);
 
@@ -123,15 +124,18 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
     const data: unknown = job.data;
     const jobId = job.id ?? "";
     if (!isJobData(data)) {
-      const other = data as Partial<JobData> | null;
+      const other = data as { v?: unknown; r?: unknown; ttl?: unknown } | null;
       const message = `job ${jobId} is not a concur job of protocol version ${PROTOCOL_VERSION} (its version: ${String(other?.v)})`;
       // A submitter of another version still hears why (an error goes as V8's format, which
       // every version reads), instead of waiting for a result that never comes.
-      if (typeof other?.r === "string" && typeof other.ttl === "number" && typeof other.v === "number") {
+      // Version 1 named its result list in `r`.
+      const resultKey = other?.v === 1 ? other.r : undefined;
+      if (typeof resultKey === "string" && typeof other?.ttl === "number") {
         const error = new Error(`${message}: run the same @concur/distributed version on both sides`);
-        await push(
-          other as JobData,
+        await pusher.push(
+          resultKey,
           encodeResult({ id: jobId, k: "err", e: serializeError(error), ms: 0, host: HOST }),
+          other.ttl,
         );
         return;
       }
@@ -143,15 +147,15 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
           `(the worker's module: ${describeSignature(signature)}; the job's signature: ${data.m})`,
         { expected: data.m, actual: signature.hash },
       );
-      if (!refusedFrom.has(data.s)) {
-        refusedFrom.add(data.s);
+      if (!refusedFrom.has(data.e)) {
+        refusedFrom.add(data.e);
         log(`concur worker: ${error.message}`);
       }
       await push(data, encodeResult({ id: jobId, k: "err", e: serializeError(error), ms: 0, host: HOST }));
       return;
     }
     // A job whose submitter is gone would run for nobody: drop it.
-    if (!(await submitters.alive(data.s))) return;
+    if (!(submitters.cached(data.e) ?? (await submitters.alive(data.e)))) return;
     if (cancelled.delete(jobId)) return;
     // The submitter's future turns running (and a timeout's clock starts) on this notice. Not
     // awaited: it goes on the same connection as the result, so it still arrives first. A job
