@@ -225,9 +225,14 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
       const slice = live.slice(i, i + ADD_BATCH);
       for (const p of slice) p.data.m = this.#signature!.hash;
       try {
-        await this.#queue!.addBulk(
-          slice.map((p) => ({ name: p.record.name, data: p.data, opts: { jobId: p.id } })),
-        );
+        // A lone job goes by `add` (one EVALSHA): addBulk is a MULTI, and ioredis copies
+        // BullMQ's 64 scripts into every pipeline it builds, on the round trip's critical path.
+        if (slice.length === 1)
+          await this.#queue!.add(slice[0]!.record.name, slice[0]!.data, { jobId: slice[0]!.id });
+        else
+          await this.#queue!.addBulk(
+            slice.map((p) => ({ name: p.record.name, data: p.data, opts: { jobId: p.id } })),
+          );
         const now = Date.now();
         for (const p of slice) p.sentAt = now;
       } catch (error) {
