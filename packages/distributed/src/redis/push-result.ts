@@ -10,15 +10,18 @@
  * one connection, whose commands Redis runs in the order written; `push` resolves once the
  * message is *written* (not answered), and the processor returns only then, so BullMQ writes its
  * moveToFinished after it. A worker that dies between the two leaves a result and a job run
- * again: a duplicate, which the submitter drops.
+ * again: a duplicate, which the submitter drops. One exception: after a SCRIPT FLUSH on a live
+ * connection, ioredis resends a refused EVALSHA as EVAL once the refusal is read, so that push
+ * lands a round trip after the job's completion (a new connection, after a restart, sends EVAL
+ * first). The submitter's reconcile waits far longer than that before it calls a job lost.
  *
  * Batching: messages pushed in one turn of the event loop (jobs that finished together) go out
  * at the end of its microtasks, one script call per list (one LPUSH of many values), and, when
  * there are several, the socket stays corked until BullMQ's moveToFinished calls that follow
- * have been written too, so the turn costs one socket write. Measured with one worker and 10,000 tiny jobs: one command
- * and one write per job had cost a second wake-up and round trip per job (on a connection of
- * its own, awaited) or two writes per job (here, uncorked); a write on loopback costs the sender
- * the receiver's TCP work as well.
+ * have been written too, so the turn costs one socket write. Measured with one worker and
+ * 10,000 tiny jobs: one command and one write per job had cost a second wake-up and round trip
+ * per job (on a connection of its own, awaited) or two writes per job (here, uncorked); a write
+ * on loopback costs the sender the receiver's TCP work as well.
  *
  * Order within a list: LPUSH of v1..vn leaves vn at the head and the reader pops from the tail,
  * so messages arrive in the order pushed (a job's start notice ahead of its result).
