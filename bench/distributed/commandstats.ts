@@ -1,7 +1,8 @@
 /**
  * How many Redis commands one task costs through @concur/distributed, read from a private
  * redis-server's `INFO commandstats` (`node --import tsx bench/distributed/commandstats.ts`):
- * N tasks through `submit`, then N through `map` (auto-chunked), with one local worker. Counts,
+ * N tasks through `submit`, then N through `map` (auto-chunked), then N/10 submitted one at a time
+ * (each result arriving alone), with one local worker; then raw BullMQ both ways. Counts,
  * not times, so a loaded machine gives the same figures. docs/scaling.md is written from them.
  */
 import { spawn } from "node:child_process";
@@ -27,13 +28,24 @@ const dir = mkdtempSync(join(tmpdir(), "concur-cmdstats-"));
 const server = spawn(
   "redis-server",
   ["--port", String(port), "--save", "", "--appendonly", "no", "--dir", dir],
-  {
-    stdio: "ignore",
-  },
+  { stdio: ["ignore", "pipe", "ignore"] },
 );
+// Connect once it listens: a connection attempted earlier is refused (and ioredis says so).
+await new Promise<void>((resolve, reject) => {
+  let output = "";
+  const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 10_000);
+  server.stdout!.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.includes("Ready to accept connections")) {
+      clearTimeout(timer);
+      server.stdout!.resume();
+      resolve();
+    }
+  });
+  server.once("exit", (code) => reject(new Error(`redis-server exited (${String(code)}):\n${output}`)));
+});
 const url = `redis://127.0.0.1:${port}`;
-const admin = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 50 });
-await new Promise((resolve) => setTimeout(resolve, 300));
+const admin = new Redis(url, { maxRetriesPerRequest: 50 });
 
 function parse(info: string): Map<string, number> {
   const calls = new Map<string, number>();
@@ -43,7 +55,8 @@ function parse(info: string): Map<string, number> {
   }
   return calls;
 }
-async function measure(label: string, run: () => Promise<void>): Promise<void> {
+/** Runs `run` (`tasks` tasks, N unless told) and prints the commands Redis ran per task. */
+async function measure(label: string, run: () => Promise<void>, tasks = N): Promise<void> {
   await admin.config("RESETSTAT");
   await run();
   const calls = parse(await admin.info("commandstats"));
@@ -51,8 +64,8 @@ async function measure(label: string, run: () => Promise<void>): Promise<void> {
   calls.delete("config|resetstat");
   const total = [...calls.values()].reduce((a, b) => a + b, 0);
   const top = [...calls.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
-  console.log(`${label}: ${(total / N).toFixed(2)} commands per task (${total} for ${N})`);
-  console.log(`  ${top.map(([name, n]) => `${name} ${(n / N).toFixed(2)}`).join(", ")}`);
+  console.log(`${label}: ${(total / tasks).toFixed(2)} commands per task (${total} for ${tasks})`);
+  console.log(`  ${top.map(([name, n]) => `${name} ${(n / tasks).toFixed(2)}`).join(", ")}`);
 }
 
 try {
@@ -71,6 +84,15 @@ try {
       n++;
     if (n !== N) throw new Error(`map yielded ${n}`);
   });
+  // One at a time, as the round-trip scenario of bench:distributed: every result arrives alone.
+  const SEQUENTIAL = Math.max(1, Math.floor(N / 10));
+  await measure(
+    "submit, one at a time",
+    async () => {
+      for (let i = 0; i < SEQUENTIAL; i++) await ex.submit("inc", i);
+    },
+    SEQUENTIAL,
+  );
   await ex.shutdown();
   await worker.close();
   // Raw BullMQ as its docs show it: Queue + Worker + one shared QueueEvents, results awaited with
@@ -87,6 +109,13 @@ try {
     const jobs = await queue.addBulk(Array.from({ length: N }, (_, i) => ({ name: "inc", data: i })));
     await Promise.all(jobs.map((job) => job.waitUntilFinished(events)));
   });
+  await measure(
+    "raw BullMQ add + waitUntilFinished, one at a time",
+    async () => {
+      for (let i = 0; i < SEQUENTIAL; i++) await (await queue.add("inc", i)).waitUntilFinished(events);
+    },
+    SEQUENTIAL,
+  );
   await rawWorker.close();
   await events.close();
   await queue.close();
