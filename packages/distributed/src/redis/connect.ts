@@ -7,6 +7,7 @@
  */
 import { Redis } from "ioredis";
 import { RedisConnectionError, redactUrl } from "../errors.js";
+import { describeRefusal, isHangUp, readRefusal } from "./refusal.js";
 
 export interface ConnectOptions {
   /** For CLIENT LIST, to tell concur's connections apart. */
@@ -48,19 +49,43 @@ export function waitReady(redis: Redis, url: string, timeoutMs: number): Promise
   if (redis.status === "ready") return Promise.resolve();
   return new Promise((resolve, reject) => {
     let lastError: Error | undefined;
+    let settled = false;
+    let askedWhy = false;
     const done = (error?: RedisConnectionError): void => {
+      settled = true;
       clearTimeout(timer);
       redis.off("ready", onReady);
       redis.off("error", onError);
       redis.off("end", onEnd);
+      redis.off("close", onClose);
       if (error) reject(error);
       else resolve();
     };
     const onReady = (): void => done();
     const onEnd = (): void =>
       done(new RedisConnectionError(`the connection to ${redactUrl(url)} was closed`, redactUrl(url)));
+    // Hung up before the connection was ready: Redis may have said why (protected mode, too
+    // many clients), which retrying would not change. ioredis reports that as EPIPE or
+    // ECONNRESET, or only as a close, depending on which it saw first.
+    const askWhy = (): void => {
+      if (askedWhy) return;
+      askedWhy = true;
+      void readRefusal(url).then((refusal) => {
+        if (refusal === undefined || settled) return;
+        redis.disconnect();
+        done(
+          new RedisConnectionError(
+            `Redis at ${redactUrl(url)} refused the connection: ${describeRefusal(refusal)}`,
+            redactUrl(url),
+            { cause: lastError },
+          ),
+        );
+      });
+    };
+    const onClose = (): void => askWhy();
     const onError = (error: Error): void => {
       lastError = error;
+      if (isHangUp(error)) askWhy();
       if (AUTH_ERROR.test(error.message)) {
         // A refused password never becomes right by retrying: stop the reconnect loop too.
         redis.disconnect();
@@ -87,6 +112,7 @@ export function waitReady(redis: Redis, url: string, timeoutMs: number): Promise
     redis.on("ready", onReady);
     redis.on("error", onError);
     redis.on("end", onEnd);
+    redis.on("close", onClose);
   });
 }
 

@@ -5,6 +5,7 @@
  */
 import { Redis } from "ioredis";
 import { RedisConnectionError, redactUrl } from "../errors.js";
+import { describeRefusal, isHangUp, readRefusal } from "./refusal.js";
 
 /**
  * Resolves once `url` answers PING; rejects with RedisConnectionError (naming the URL, without
@@ -41,6 +42,16 @@ export async function probeRedis(url: string, timeoutMs = 3_000): Promise<void> 
     await Promise.race([redis.connect().then(() => redis.ping()), late]);
   } catch (error) {
     const cause = reason ?? error;
+    // A Redis that hung up as the connection opened may have said why; ioredis reports only
+    // EPIPE or ECONNRESET then, or no error at all ("Connection is closed").
+    const refusal = reason === undefined || isHangUp(reason) ? await readRefusal(url, 500) : undefined;
+    if (refusal !== undefined) {
+      throw new RedisConnectionError(
+        `Redis at ${shown} refused the connection: ${describeRefusal(refusal)}`,
+        shown,
+        { cause },
+      );
+    }
     throw new RedisConnectionError(
       `could not reach Redis at ${shown}: ${(cause as Error).message || String(cause)}`,
       shown,
