@@ -10,15 +10,15 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { purgePrefix } from "@concur/distributed";
 import type { BenchReport } from "../../src/lab/report.js";
 import { validateReport } from "../../src/lab/validate.js";
 import { concur } from "../helpers/cli.js";
+import { connectTestRedis, redisUrl } from "../helpers/redis.js";
 import { processesGone, processesWith } from "../helpers/processes.js";
 import { exitWithin, runCliInProcess, spawnCli, until } from "../letters/helpers.js";
 
-const redisUrl = process.env.REDIS_URL || "redis://127.0.0.1:6379";
 const tasks = fileURLToPath(new URL("../fixtures/lab-tasks.ts", import.meta.url));
 /** The sentence's two forms: a threshold, or no measurable overhead. */
 const PAYS = /distributing pays for tasks over ~[\d.]+ m?s each|added no measurable time per task/;
@@ -27,15 +27,7 @@ let redis: Redis;
 const prefixes: string[] = [];
 
 before(async () => {
-  redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
-  redis.on("error", () => undefined);
-  try {
-    await redis.connect();
-  } catch (error) {
-    assert.fail(
-      `no Redis at ${redisUrl} (${(error as Error).message}): start one with \`redis-server --daemonize yes\` or set REDIS_URL`,
-    );
-  }
+  redis = await connectTestRedis();
   dir = await mkdtemp(join(tmpdir(), "concur-bench-distributed-"));
 });
 

@@ -10,15 +10,15 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { purgePrefix } from "@concur/distributed";
 import { generateDataset } from "../../src/letters/data.js";
 import { lettersTasksUrl } from "../../src/letters/index.js";
 import { fileURLToPath } from "node:url";
+import { connectTestRedis, redisUrl } from "../helpers/redis.js";
 import { processesGone, processesWith, startedWorkers } from "../helpers/processes.js";
 import { exitWithin, runCli, runCliInProcess, spawnCli, until } from "../letters/helpers.js";
 
-const redisUrl = process.env.REDIS_URL || "redis://127.0.0.1:6379";
 let dir: string;
 let redis: Redis;
 /** Prefixes to purge at the end, whatever a test left behind. */
@@ -44,15 +44,7 @@ interface RunJson {
 }
 
 before(async () => {
-  redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
-  redis.on("error", () => undefined);
-  try {
-    await redis.connect();
-  } catch (error) {
-    assert.fail(
-      `no Redis at ${redisUrl} (${(error as Error).message}): start one with \`redis-server --daemonize yes\` or set REDIS_URL`,
-    );
-  }
+  redis = await connectTestRedis();
   dir = await mkdtemp(join(tmpdir(), "concur-run-distributed-"));
   const data = generateDataset();
   for (const letter of "abc")
