@@ -136,8 +136,15 @@ export async function runBench(options: BenchOptions = {}, hooks: BenchHooks = {
   const moduleUrl = opts.module ? moduleUrlOf(opts.module.path) : lettersTasksUrl;
   // Before anything is measured: a Redis that cannot be reached, or no worker serving the queue,
   // is said now (DistributedSetupError), not after the other cells have run.
+  // Task 1 on the embedded endpoint (it listens on 127.0.0.1) can run on this machine's workers only.
+  const hereOnly =
+    !opts.module && seedTasks.includes("io") && !opts.endpoint
+      ? "the io task downloads from the embedded endpoint on 127.0.0.1"
+      : undefined;
   const distributedWorkers = opts.distributed
-    ? await (await import("./distributed/open.js")).preflightDistributed(opts.distributed, moduleUrl)
+    ? await (
+        await import("./distributed/open.js")
+      ).preflightDistributed(opts.distributed, moduleUrl, hereOnly)
     : undefined;
   const python = await findPython();
   const { machine, finish } = await captureMachine(python);

@@ -142,9 +142,11 @@ export interface CliProcess {
 }
 
 /** Starts `node --import tsx src/cli/bin.ts ...args` from the repo root. */
-export function spawnCli(args: readonly string[]): CliProcess {
+export function spawnCli(args: readonly string[], wrap: readonly string[] = []): CliProcess {
   const root = new URL("../../", import.meta.url);
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/bin.ts", ...args], {
+  // `wrap`: a command that runs the CLI as its last arguments (e.g. in a namespace of its own).
+  const command = [...wrap, process.execPath, "--import", "tsx", "src/cli/bin.ts", ...args];
+  const child = spawn(command[0]!, command.slice(1), {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -7,6 +7,7 @@
  * Loaded only when a run is distributed (`await import`): @concur/distributed brings BullMQ and
  * ioredis, about 0.3 s to import on a 2-core machine, which no other run should pay.
  */
+import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
 import {
   DistributedExecutor,
@@ -76,9 +77,21 @@ async function usersWorkers(
   module: URL,
   prefix: string,
   queue: string,
+  hereOnly?: string,
 ): Promise<number> {
   const status = await readStatus({ connection: target.redis, prefix, queue });
-  const serving = status.workers.filter((w) => w.queue === queue && w.state !== "stopping").length;
+  const workers = status.workers.filter((w) => w.queue === queue && w.state !== "stopping");
+  const serving = workers.length;
+  // Workers on other machines would fail every task that needs what only this one reaches:
+  // said now, instead of as a failed cell per worker.
+  const away = [...new Set(workers.map((w) => w.host).filter((host) => host !== hostname()))];
+  if (hereOnly !== undefined && away.length > 0) {
+    throw new DistributedSetupError(
+      `${hereOnly}, which only this machine (${hostname()}) can reach, but workers on ${away.join(", ")} ` +
+        `serve queue "${queue}" (prefix "${prefix}"): give --endpoint a URL every worker machine can reach, ` +
+        "or leave the io task out (--tasks cpu).",
+    );
+  }
   if (serving === 0) {
     throw new DistributedSetupError(
       `no concur worker serves queue "${queue}" (prefix "${prefix}") at ${redactUrl(target.redis)}: start one on each machine with\n` +
@@ -100,9 +113,14 @@ async function probe(target: DistributedTarget): Promise<void> {
 /**
  * The look before a run (a bench checks before its first cell): Redis answers, and the user's
  * workers serve the queue. Resolves with the worker processes that will serve; throws
- * DistributedSetupError.
+ * DistributedSetupError. `hereOnly`: what the run's tasks need that only this machine can
+ * reach (the embedded endpoint on 127.0.0.1), so that workers on other machines are refused.
  */
-export async function preflightDistributed(target: DistributedTarget, module: URL): Promise<number> {
+export async function preflightDistributed(
+  target: DistributedTarget,
+  module: URL,
+  hereOnly?: string,
+): Promise<number> {
   await probe(target);
   if (target.localWorkers !== null) return target.localWorkers;
   try {
@@ -111,6 +129,7 @@ export async function preflightDistributed(target: DistributedTarget, module: UR
       module,
       target.prefix ?? "concur",
       target.queue ?? defaultQueueName(module.href),
+      hereOnly,
     );
   } catch (error) {
     throw error instanceof RedisConnectionError ? unreachable(error) : error;
