@@ -27,16 +27,26 @@ export interface TaskContext {
 // share it: the executor that runs the task and the task that asks may come from different copies.
 const KEY = Symbol.for("concur.taskContext");
 interface Shared {
-  /** In-process executors interleave tasks on one thread, so they need async context. */
+  /** In-process executors interleave tasks on one thread, so async tasks need async context. */
   storage: AsyncLocalStorage<TaskContext>;
   /**
-   * A worker runs one task at a time, so a plain slot is enough there, and it avoids enabling
-   * async hooks (which tax every promise) in workers.
+   * The task whose code runs now when no async context says otherwise: set for a whole task by
+   * a worker (it runs one task at a time), and for the synchronous call of a plain task by an
+   * in-process executor. It avoids enabling async hooks, which tax every promise in the process.
    */
   serial: TaskContext | undefined;
+  /** Thenables returned by tasks run here and not yet settled (see callInTaskContext). */
+  asyncTasks?: number;
+  /** Whether `storage` may be enabled (a run() since it was last disabled). */
+  storageOn?: boolean;
+  storageOffScheduled?: boolean;
 }
 const holder = globalThis as { [KEY]?: Shared };
 const shared: Shared = (holder[KEY] ??= { storage: new AsyncLocalStorage<TaskContext>(), serial: undefined });
+// A copy of an older concur may have made the object without these.
+shared.asyncTasks ??= 0;
+shared.storageOn ??= true;
+shared.storageOffScheduled ??= false;
 
 const neverAborted = new AbortController().signal;
 
@@ -53,14 +63,119 @@ export function taskSignal(): AbortSignal {
   return (shared.storage.getStore() ?? shared.serial)?.signal ?? neverAborted;
 }
 
-/** The context of the running task, or undefined outside a task. */
+/**
+ * The context of the running task, or undefined outside a task.
+ *
+ * Inside a task it is available everywhere in the task's run: its synchronous code and, when it
+ * returns a promise, everything on that promise's async chain (after each `await`, in `.then`
+ * callbacks). One exception, on the in-process executors (`AsyncExecutor`, `SequentialExecutor`)
+ * only: a plain (non-`async`) function that returned a plain value the last time it ran, and
+ * now returns a promise, is run without async context that once, so its code after the
+ * synchronous part sees `undefined`. This keeps async hooks off for synchronous tasks (see
+ * docs/design.md); write such a task as an `async function` to be exact every time.
+ */
 export function currentTask(): TaskContext | undefined {
   return shared.storage.getStore() ?? shared.serial;
 }
 
-/** @internal Runs `fn` as the task `context` (in-process executors: tasks interleave). */
+/**
+ * Functions that returned a plain value (not a thenable) the last time they ran as a task, and
+ * have never returned a thenable: their next call runs without async context (see below).
+ */
+const returnedPlain = new WeakSet<object>();
+/** Functions that returned a thenable at least once: they always run in async context. */
+const returnedThenable = new WeakSet<object>();
+
+/**
+ * @internal Calls `fn(...args)` as the task `context`, for in-process executors (their tasks
+ * interleave on one thread). When the result is a thenable, the caller must call
+ * {@link endAsyncTask} once it has settled.
+ *
+ * Why not always `storage.run`: on Node 20, an AsyncLocalStorage that has run once keeps async
+ * hooks on for every promise, tick and handle of the process (a queue engine's included),
+ * which cost a distributed worker about a fifth of its CPU per tiny job. A plain function that
+ * returned a plain value last time is called with the context in `serial` instead, for its
+ * synchronous run only, and the storage is disabled once no async task is in flight. The price,
+ * documented on {@link currentTask}: if such a function returns a thenable after all, code that
+ * runs after its synchronous part (a `.then` callback, say) sees no context on that one call;
+ * from then on it always runs in async context. An `async function` always does.
+ */
+export function callInTaskContext(
+  context: TaskContext,
+  fn: (...args: never[]) => unknown,
+  args: unknown[],
+): unknown {
+  let value: unknown;
+  if (returnedPlain.has(fn) && shared.storage.getStore() === undefined) {
+    const outer = shared.serial;
+    shared.serial = context;
+    try {
+      value = Reflect.apply(fn, undefined, args);
+    } finally {
+      shared.serial = outer;
+    }
+    if (!isThenable(value)) return value;
+    returnedPlain.delete(fn);
+  } else {
+    shared.storageOn = true;
+    value = shared.storage.run(context, () => Reflect.apply(fn, undefined, args));
+    if (!isThenable(value)) {
+      if (!returnedThenable.has(fn)) returnedPlain.add(fn);
+      if (shared.asyncTasks === 0) scheduleStorageOff();
+      return value;
+    }
+    returnedPlain.delete(fn);
+  }
+  returnedThenable.add(fn);
+  shared.asyncTasks!++;
+  return value;
+}
+
+/**
+ * @internal Runs `fn` as the task `context`, in async context for its whole chain (tests use it
+ * to run a task function by hand). The storage stays on until a thenable `fn` returns settles.
+ */
 export function runInTaskContext<R>(context: TaskContext, fn: () => R): R {
-  return shared.storage.run(context, fn);
+  shared.storageOn = true;
+  const value = shared.storage.run(context, fn);
+  if (isThenable(value)) {
+    shared.asyncTasks!++;
+    value.then(endAsyncTask, endAsyncTask);
+  } else if (shared.asyncTasks === 0) scheduleStorageOff();
+  return value;
+}
+
+/** @internal Reports that a thenable returned by {@link callInTaskContext} has settled. */
+export function endAsyncTask(): void {
+  if (--shared.asyncTasks! === 0) scheduleStorageOff();
+}
+
+/** @internal Whether the task context's async hooks may be on (for tests). */
+export function taskStorageEnabled(): boolean {
+  return shared.storageOn!;
+}
+
+function scheduleStorageOff(): void {
+  if (shared.storageOffScheduled || !shared.storageOn) return;
+  shared.storageOffScheduled = true;
+  // Once per event-loop turn at most: toggling the hooks is not free, and tasks that finish in
+  // a burst would otherwise switch them off and on again one after another.
+  setImmediate(() => {
+    shared.storageOffScheduled = false;
+    if (shared.asyncTasks !== 0) return;
+    // Code left behind by a finished task (a timer it set and did not wait for) sees no context
+    // from here on; the task itself has ended.
+    shared.storage.disable();
+    shared.storageOn = false;
+  }).unref();
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }
 
 /** @internal Marks `context` as the task running now, for runners that run one task at a time. */

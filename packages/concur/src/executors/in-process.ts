@@ -8,7 +8,7 @@
 import { CancelledError, WorkerStartError } from "../errors.js";
 import { taskFailure } from "../protocol/serialize-error.js";
 import { findTask, loadTaskModule, type LoadedModule } from "../protocol/task-module.js";
-import { LazyTaskContext, runInTaskContext } from "../task.js";
+import { LazyTaskContext, callInTaskContext, endAsyncTask } from "../task.js";
 import type { ExecutorOptions } from "../types.js";
 import { ExecutorBase, type TaskRecord } from "./base.js";
 import { Deque } from "./deque.js";
@@ -21,15 +21,26 @@ const YIELD_EVERY_MS = 10;
 export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
   readonly #concurrency: number;
   #module: Promise<LoadedModule> | undefined;
-  /** The module once loaded: tasks then start without an extra await. */
+  /** The module once loaded: tasks start only then, without an extra await. */
   #loaded: LoadedModule | undefined;
+  #loading = false;
+  /** Why the module could not be loaded: every task then fails with it. */
+  #loadFailure: unknown;
   readonly #queue = new Deque<TaskRecord>();
   /** Queued and not cancelled (cancelled records stay in the deque until #pump skips them). */
   #queuedLive = 0;
   #running = 0;
   #pumpScheduled = false;
+  /** #pump's loop is on the stack: a task that ended synchronously inside it must not recurse. */
+  #pumping = false;
   #yieldScheduled = false;
-  #lastYield = performance.now();
+  /**
+   * When the current stretch of work began: set by the first start after the executor was idle
+   * or after it yielded, cleared by those. A stretch can include turns of the event loop (tasks
+   * waiting on IO); it then yields once more than it needed to, at most every YIELD_EVERY_MS,
+   * which is cheaper than watching every turn with a setImmediate.
+   */
+  #stretchStart: number | undefined;
   readonly #contexts = new Map<TaskRecord, LazyTaskContext>();
   readonly #roomWaiters = new Waiters();
   readonly #idleWaiters = new Waiters();
@@ -82,67 +93,173 @@ export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
   }
 
   /**
-   * Starts the next task, but lets the event loop turn every YIELD_EVERY_MS: a chain of sync
-   * tasks runs entirely in microtasks, which would otherwise starve timers (task timeouts),
-   * IO and signal handlers (Ctrl-C) until the whole queue is done.
+   * Starts queued tasks while there is room, but lets the event loop turn after YIELD_EVERY_MS of
+   * back-to-back work: a run of sync tasks (they end inside this loop) or of tasks that end in
+   * microtasks would otherwise starve timers (task timeouts), IO and signal handlers (Ctrl-C)
+   * until the whole queue is done. The clock is checked before every start, the first ones
+   * included, and the stretch only ends when the loop has really turned.
    */
-  #pumpAfterTask(): void {
-    const now = performance.now();
-    if (now - this.#lastYield < YIELD_EVERY_MS) {
-      this.#pump();
+  #pump(): void {
+    if (this.#pumping) return;
+    const module = this.#loaded;
+    // Tasks start once the module is loaded (as on a pool, whose workers load it before taking
+    // tasks), so every start goes through the yield check below.
+    if (module === undefined && this.#loadFailure === undefined) {
+      if (this.#queue.size > 0) this.#startLoading();
       return;
     }
-    this.#lastYield = now;
+    this.#pumping = true;
+    try {
+      while (this.#running < this.#concurrency && this.#queue.size > 0) {
+        if (this.#mustYield()) {
+          this.#scheduleYield();
+          break;
+        }
+        const record = this.#queue.shift()!;
+        if (record.state !== "done") this.#queuedLive--;
+        if (record.state === "done" || !this.markStarted(record)) continue;
+        this.#running++;
+        if (module) this.#run(record, module);
+        else {
+          this.rejectTask(record, taskFailure(this.#loadFailure), 0);
+          this.#ended(record);
+        }
+      }
+    } finally {
+      this.#pumping = false;
+    }
+    if (this.#queuedLive < this.maxQueue) this.#roomWaiters.releaseAll();
+    if (this.#running === 0 && this.#queue.size === 0) {
+      this.#stretchStart = undefined;
+      this.#idleWaiters.releaseAll();
+    }
+  }
+
+  #mustYield(): boolean {
+    if (this.#yieldScheduled) return true;
+    const now = performance.now();
+    if (this.#stretchStart === undefined) {
+      this.#stretchStart = now;
+      return false;
+    }
+    return now - this.#stretchStart >= YIELD_EVERY_MS;
+  }
+
+  #scheduleYield(): void {
     if (this.#yieldScheduled) return;
     this.#yieldScheduled = true;
     setImmediate(() => {
       this.#yieldScheduled = false;
-      this.#lastYield = performance.now();
+      this.#stretchStart = undefined;
       this.#pump();
     });
   }
 
-  #pump(): void {
-    while (this.#running < this.#concurrency && this.#queue.size > 0) {
-      const record = this.#queue.shift()!;
-      if (record.state !== "done") this.#queuedLive--;
-      if (record.state === "done" || !this.markStarted(record)) continue;
-      this.#running++;
-      void this.#run(record);
-    }
-    if (this.#queuedLive < this.maxQueue) this.#roomWaiters.releaseAll();
-    if (this.#running === 0 && this.#queue.size === 0) this.#idleWaiters.releaseAll();
+  #startLoading(): void {
+    if (this.#loading) return;
+    this.#loading = true;
+    this.#loadModule().then(
+      () => this.#pump(),
+      (error: unknown) => {
+        this.#loadFailure = error;
+        this.#pump();
+      },
+    );
   }
 
-  async #run(record: TaskRecord): Promise<void> {
+  /**
+   * Runs a task. A sync task (one that returns a plain value) settles and ends right here, with
+   * no promise or microtask of its own; a task that returns a thenable goes on in #settleAsync.
+   */
+  #run(record: TaskRecord, module: LoadedModule): void {
     const context = new LazyTaskContext(record.name, record.extras?.attempt ?? 1);
     this.#contexts.set(record, context);
     const start = performance.now();
     try {
-      const module = this.#loaded ?? (await this.#loadModule());
       const fn = findTask(module, record.name);
-      let value: unknown;
       if (record.chunk) {
         const values: unknown[] = [];
-        for (const input of record.args) {
+        const inputs = record.args;
+        for (let i = 0; i < inputs.length; i++) {
+          let value: unknown;
           try {
-            values.push(await runInTaskContext(context, () => fn(input)));
+            value = callInTaskContext(context, fn, [inputs[i]]);
           } catch (error) {
             throw new PartialChunkError(values, taskFailure(error));
           }
+          if (isThenable(value)) {
+            void this.#settleAsync(record, start, value, { context, fn, values, next: i + 1 });
+            return;
+          }
+          values.push(value);
         }
-        value = values;
+        this.resolveTask(record, values, performance.now() - start);
       } else {
-        value = await runInTaskContext(context, () => fn(...record.args));
+        const value = callInTaskContext(context, fn, record.args);
+        if (isThenable(value)) {
+          void this.#settleAsync(record, start, value);
+          return;
+        }
+        this.resolveTask(record, value, performance.now() - start);
       }
-      this.resolveTask(record, value, performance.now() - start);
+    } catch (error) {
+      this.rejectTask(record, taskFailure(error), performance.now() - start);
+    }
+    this.#ended(record);
+  }
+
+  /**
+   * Waits for a task's thenable (for a chunk: then runs its remaining inputs one after another,
+   * as a local map would), settles the task and ends it.
+   */
+  async #settleAsync(
+    record: TaskRecord,
+    start: number,
+    pending: PromiseLike<unknown>,
+    chunk?: { context: LazyTaskContext; fn: (...args: never[]) => unknown; values: unknown[]; next: number },
+  ): Promise<void> {
+    try {
+      if (!chunk) {
+        let value: unknown;
+        try {
+          value = await pending;
+        } finally {
+          endAsyncTask();
+        }
+        this.resolveTask(record, value, performance.now() - start);
+        return;
+      }
+      const { context, fn, values } = chunk;
+      const inputs = record.args;
+      let current: unknown = pending;
+      for (let i = chunk.next; ; i++) {
+        try {
+          if (isThenable(current)) {
+            try {
+              current = await current;
+            } finally {
+              endAsyncTask();
+            }
+          }
+          values.push(current);
+          if (i >= inputs.length) break;
+          current = callInTaskContext(context, fn, [inputs[i]]);
+        } catch (error) {
+          throw new PartialChunkError(values, taskFailure(error));
+        }
+      }
+      this.resolveTask(record, values, performance.now() - start);
     } catch (error) {
       this.rejectTask(record, taskFailure(error), performance.now() - start);
     } finally {
-      this.#contexts.delete(record);
-      this.#running--;
-      this.#pumpAfterTask();
+      this.#ended(record);
     }
+  }
+
+  #ended(record: TaskRecord): void {
+    this.#contexts.delete(record);
+    this.#running--;
+    this.#pump();
   }
 
   protected removeQueued(_record: TaskRecord): void {
@@ -190,4 +307,12 @@ export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
       capacity: Math.min(this.#concurrency, 1e9),
     };
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }
