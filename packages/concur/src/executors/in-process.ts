@@ -106,6 +106,7 @@ export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
     // tasks), so every start goes through the yield check below.
     if (module === undefined && this.#loadFailure === undefined) {
       if (this.#queue.size > 0) this.#startLoading();
+      else if (this.#running === 0) this.#idleWaiters.releaseAll();
       return;
     }
     this.#pumping = true;

@@ -8,6 +8,7 @@ import { EXECUTOR_KINDS, createExecutor, type Executor, type ExecutorKind } from
 import { DistributedSetupError } from "../lab/distributed/errors.js";
 import { redactUrl } from "@concur/distributed/names";
 import type { DistributedTarget } from "../lab/distributed/target.js";
+import type { HereOnly } from "../lab/distributed/open.js";
 import { lettersTasksUrl, type LettersTasks } from "../letters/index.js";
 import { distributedTarget, givenDistributedFlags, type DistributedFlags } from "./distributed-flags.js";
 import { UsageError } from "./usage.js";
@@ -36,6 +37,8 @@ export interface BackendPlan {
   workers: number | undefined;
   /** For `distributed`. */
   target?: DistributedTarget;
+  /** For `distributed` on the user's workers: what only this machine reaches (see HereOnly). */
+  hereOnly?: HereOnly;
 }
 
 /**
@@ -86,6 +89,7 @@ export async function openBackend(
     module: lettersTasksUrl,
     executor: task === "io" ? "async" : "thread",
     ...(task === "cpu" && { workersEach: 1 }),
+    ...(plan.hereOnly && { hereOnly: plan.hereOnly }),
     signal,
   });
   const startMs = performance.now() - began;

@@ -174,7 +174,18 @@ async function runScript(
   let stderr = "";
   let done = false;
   let interrupted = false;
-  const child = spawn(options.command, args, { stdio: ["ignore", "pipe", "pipe"] });
+  // A process group of its own: the script's pool workers inherit its stdout, and a worker left
+  // behind (its parent killed before it shut its pool down) would hold the pipe open, so that
+  // reading it never ends. Signals go to the whole group, as a terminal's Ctrl-C would.
+  const child = spawn(options.command, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const signalGroup = (signal: NodeJS.Signals): void => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // The group is gone already.
+    }
+  };
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (chunk: string) => {
     stderr = (stderr + chunk).slice(-4000);
@@ -182,9 +193,11 @@ async function runScript(
   let killTimer: NodeJS.Timeout | undefined;
   const onAbort = (): void => {
     interrupted = true;
-    child.kill("SIGINT");
-    killTimer = setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS);
+    signalGroup("SIGINT");
+    killTimer = setTimeout(() => signalGroup("SIGKILL"), KILL_GRACE_MS);
   };
+  // Once the script itself has exited, whatever is left in its group is an orphan.
+  child.once("exit", () => signalGroup("SIGKILL"));
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener("abort", onAbort, { once: true });
   const exited = new Promise<{ code: number | null; error?: Error }>((resolve) => {

@@ -139,7 +139,10 @@ export async function runBench(options: BenchOptions = {}, hooks: BenchHooks = {
   // Task 1 on the embedded endpoint (it listens on 127.0.0.1) can run on this machine's workers only.
   const hereOnly =
     !opts.module && seedTasks.includes("io") && !opts.endpoint
-      ? "the io task downloads from the embedded endpoint on 127.0.0.1"
+      ? {
+          needs: "the io task downloads from the embedded endpoint on 127.0.0.1",
+          otherwise: "or leave the io task out (--tasks cpu)",
+        }
       : undefined;
   const distributedWorkers = opts.distributed
     ? await (

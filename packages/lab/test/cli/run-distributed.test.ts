@@ -13,6 +13,7 @@ import { join } from "node:path";
 import type { Redis } from "ioredis";
 import { purgePrefix } from "@concur/distributed";
 import { generateDataset } from "../../src/letters/data.js";
+import { startEndpoint } from "../../src/letters/endpoint.js";
 import { lettersTasksUrl } from "../../src/letters/index.js";
 import { fileURLToPath } from "node:url";
 import { connectTestRedis, redisUrl } from "../helpers/redis.js";
@@ -112,18 +113,21 @@ describe("concur run --executor distributed", { timeout: 240_000 }, () => {
     }
   });
 
-  test("the CLI killed -9 mid-run: its workers stop by themselves (stdin lifeline)", async () => {
+  test("the CLI killed -9 mid-run: its workers stop by themselves (stdin lifeline) and remove its keys", async () => {
     const cli = spawnCli(["run", "cpu", "--executor", "distributed", "--in", dir, "--letters", "abc", "--multiplier", "1000"]); // prettier-ignore
     try {
       await until(() => startedWorkers(cli.stderr()) !== undefined || cli.child.exitCode !== null);
       const started = startedWorkers(cli.stderr());
       assert.ok(started, cli.stderr());
-      prefixes.add(started.prefix); // nothing can clean up after a SIGKILL: the test does
+      prefixes.add(started.prefix); // should the workers fail to clean up, the test does
       assert.equal(processesWith(started.prefix).length, 2);
+      await until(async () => (await keysUnder(started.prefix)).length > 0);
       cli.child.kill("SIGKILL");
       await cli.exited;
       // Within the worker's grace (1 s) and the orphan margin (5 s), mid-task or not.
       assert.deepEqual(await processesGone(started.prefix, 15_000), [], "orphaned workers stopped");
+      // BullMQ's queue keys have no TTL: the orphaned workers removed the dead run's prefix.
+      assert.deepEqual(await keysUnder(started.prefix), []);
     } finally {
       cli.child.kill("SIGKILL");
     }
@@ -146,6 +150,49 @@ describe("concur run --executor distributed", { timeout: 240_000 }, () => {
       const doc = JSON.parse(run.stdout) as RunJson;
       assert.deepEqual([doc.localWorkers, doc.workers, doc.failed, doc.results.length], [false, 1, 0, 10]);
       assert.equal(worker.child.exitCode, null, "the user's worker is left running");
+    } finally {
+      worker.child.kill("SIGTERM");
+      await exitWithin(worker, 20_000);
+    }
+  });
+
+  test("run io on the embedded endpoint with a worker on another host: refused before any download", async () => {
+    // A worker whose host name differs (a UTS namespace of its own), standing for a machine that
+    // cannot reach this one's 127.0.0.1.
+    const elsewhere = "concur-test-elsewhere";
+    const prefix = uniquePrefix("away");
+    const worker = spawnCli(
+      ["worker", "--redis", redisUrl, "--module", fileURLToPath(lettersTasksUrl), "--prefix", prefix, "--executor", "async"], // prettier-ignore
+      ["unshare", "--uts", "sh", "-c", `hostname ${elsewhere} && exec "$0" "$@"`],
+    );
+    const out = join(dir, "away-out");
+    try {
+      await until(() => /serving queue/.test(worker.stderr()) || worker.child.exitCode !== null);
+      assert.match(
+        worker.stderr(),
+        /serving queue/,
+        `the worker did not start (as root, with unshare from util-linux):\n${worker.stderr()}`,
+      );
+      const run = await runCli(["run", "io", "--executor", "distributed", "--no-local-workers", "--prefix", prefix, "--letters", "ab", "--out", out]); // prettier-ignore
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(
+        run.stderr,
+        new RegExp(
+          `concur run io downloads from the embedded endpoint on 127\\.0\\.0\\.1, which only this machine \\(.+\\) can reach, but workers on ${elsewhere} serve queue`,
+        ),
+      );
+      assert.match(run.stderr, /give --endpoint a URL every worker machine can reach\./);
+      assert.equal(worker.child.exitCode, null, "the user's worker is left running");
+      // Given an endpoint (this one the namespaced worker can reach: only its name differs), the
+      // same run goes through: the embedded endpoint is refused, not the host.
+      const endpoint = await startEndpoint({ latency: "0" });
+      try {
+        const given = await runCli(["run", "io", "--executor", "distributed", "--no-local-workers", "--prefix", prefix, "--letters", "ab", "--out", out, "--endpoint", endpoint.searchTemplate, "--json"]); // prettier-ignore
+        assert.equal(given.code, 0, given.stderr);
+        assert.equal((JSON.parse(given.stdout) as RunJson).failed, 0);
+      } finally {
+        await endpoint.close();
+      }
     } finally {
       worker.child.kill("SIGTERM");
       await exitWithin(worker, 20_000);
@@ -180,5 +227,11 @@ describe("concur run --executor distributed", { timeout: 240_000 }, () => {
       assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
       assert.match(result.stderr, message);
     }
+  });
+
+  test("concur worker --remove-prefix-when-orphaned without --stop-on-stdin-close: exit 2", async () => {
+    const result = await runCliInProcess(["worker", "--redis", redisUrl, "--module", fileURLToPath(lettersTasksUrl), "--remove-prefix-when-orphaned"]); // prettier-ignore
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /--remove-prefix-when-orphaned: only with --stop-on-stdin-close/);
   });
 });

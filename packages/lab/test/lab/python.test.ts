@@ -1,5 +1,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   processLetter,
   startEndpoint,
@@ -87,6 +92,42 @@ describe("the original Python experiment", { skip: python === null ? "python3 no
     const result = await run;
     assert.equal(result.interrupted, true);
     assert.ok(result.cells.some((c) => c.status === "interrupted"));
+  });
+
+  test("an abort stops a script that ignores SIGINT and leaves a child holding its stdout", async () => {
+    // Regression: the child (a pool worker orphaned by the SIGKILL) kept the pipe open, so the
+    // run never ended.
+    const dir = await mkdtemp(join(tmpdir(), "concur-python-stubborn-"));
+    const pidFile = join(dir, "child.pid");
+    process.env.STUBBORN_PID_FILE = pidFile;
+    try {
+      const controller = new AbortController();
+      const command = fileURLToPath(new URL("../fixtures/stubborn-python.sh", import.meta.url));
+      const run = runPythonExperiment({ ...options, command, signal: controller.signal });
+      while (!existsSync(pidFile) || readFileSync(pidFile, "utf8").trim() === "")
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      const childPid = Number(readFileSync(pidFile, "utf8"));
+      controller.abort();
+      const result = await Promise.race([
+        run,
+        new Promise<"hung">((resolve) => setTimeout(() => resolve("hung"), 20_000).unref()),
+      ]);
+      assert.notEqual(result, "hung", "the run did not end after the abort");
+      assert.equal(result !== "hung" && result.interrupted, true);
+      // Killed: gone, or a zombie until init reaps it.
+      const dead = (): boolean => {
+        try {
+          return readFileSync(`/proc/${childPid}/stat`, "utf8").split(") ")[1]?.startsWith("Z") === true;
+        } catch {
+          return true;
+        }
+      };
+      for (let i = 0; i < 100 && !dead(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.ok(dead(), "the orphaned child was killed");
+    } finally {
+      delete process.env.STUBBORN_PID_FILE;
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test("a missing interpreter is an error, not a throw", async () => {

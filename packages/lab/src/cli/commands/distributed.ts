@@ -7,7 +7,7 @@
 import { resolve } from "node:path";
 import { Option, type Command } from "commander";
 import type { ClusterStatus } from "@concur/distributed";
-import { exitCodes, parseChoice, parsePositiveInt } from "../usage.js";
+import { UsageError, exitCodes, parseChoice, parsePositiveInt } from "../usage.js";
 
 interface WorkerFlags {
   redis: string;
@@ -23,6 +23,7 @@ interface WorkerFlags {
   stalledInterval: string;
   maxCrashes: string;
   stopOnStdinClose?: boolean;
+  removePrefixWhenOrphaned?: boolean;
 }
 
 interface StatusFlags {
@@ -69,6 +70,10 @@ export function register(program: Command): void {
       "--stop-on-stdin-close",
       "stop (as on SIGTERM) when stdin closes: a parent that starts workers with a pipe on stdin takes them down when it dies, even by SIGKILL",
     )
+    .option(
+      "--remove-prefix-when-orphaned",
+      "with --stop-on-stdin-close: once stopped that way, remove every key under --prefix (for a prefix made up for one run, as the lab's: its parent died and cannot)",
+    )
     .addHelpText(
       "after",
       "\nExample:\n  concur worker --redis redis://queue-host:6379 --module ./dist/tasks.js --executor thread --workers 8\n\n" +
@@ -110,7 +115,9 @@ async function worker(flags: WorkerFlags): Promise<number> {
     }),
     ...(flags.queue !== undefined && { queue: flags.queue }),
   };
-  const { runWorker } = await import("@concur/distributed");
+  if (flags.removePrefixWhenOrphaned && !flags.stopOnStdinClose)
+    throw new UsageError("--remove-prefix-when-orphaned: only with --stop-on-stdin-close");
+  const { runWorker, purgePrefix } = await import("@concur/distributed");
   let daemon;
   try {
     daemon = await runWorker({
@@ -131,9 +138,29 @@ async function worker(flags: WorkerFlags): Promise<number> {
   };
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));
-  if (flags.stopOnStdinClose) stopWithStdin(() => stop("stdin closed"), daemon.closed, options.gracePeriod);
+  let orphaned = false;
+  if (flags.stopOnStdinClose)
+    stopWithStdin(
+      () => {
+        orphaned = true;
+        stop("stdin closed");
+      },
+      daemon.closed,
+      options.gracePeriod,
+    );
   await daemon.closed;
   process.stderr.write(`concur worker ${daemon.id}: stopped after ${daemon.completed} jobs\n`);
+  if (orphaned && flags.removePrefixWhenOrphaned) {
+    // The parent that made the prefix up died (SIGKILL included) and left BullMQ's queue keys,
+    // which have no TTL. Each worker removes them after its own stop, so whichever stops last
+    // removes what the others wrote while stopping. Bounded by stopWithStdin's exit timer.
+    try {
+      const removed = await purgePrefix(options.connection, options.prefix);
+      process.stderr.write(`concur worker ${daemon.id}: removed ${removed} keys under "${options.prefix}"\n`);
+    } catch (error) {
+      process.stderr.write(`concur worker ${daemon.id}: ${(error as Error).message}\n`);
+    }
+  }
   return exitCodes.ok;
 }
 
@@ -145,6 +172,9 @@ async function worker(flags: WorkerFlags): Promise<number> {
  */
 function stopWithStdin(stop: () => void, closed: Promise<void>, graceMs: number): void {
   const onEnd = (): void => {
+    // stderr is most likely a pipe to the same dead parent: a write to it fails with EPIPE,
+    // which must not end the worker before it has stopped (and cleaned up).
+    process.stderr.on("error", () => undefined);
     stop();
     setTimeout(() => process.exit(exitCodes.ok), graceMs + ORPHAN_MARGIN_MS).unref();
   };

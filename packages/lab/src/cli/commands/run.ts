@@ -139,9 +139,15 @@ const DISTRIBUTED_HELP = [
 async function runIo(flags: IoFlags): Promise<number> {
   const kind = parseChoice("--executor", flags.executor ?? "async", RUN_EXECUTORS);
   const workers = flags.workers === undefined ? undefined : parsePositiveInt("--workers", flags.workers);
-  const plan = planBackend(kind, workers, flags);
-  const letters = parseLetters(flags.letters);
   const template = flags.endpoint === undefined ? undefined : parseEndpoint(flags.endpoint);
+  const plan: BackendPlan = {
+    ...planBackend(kind, workers, flags),
+    // The embedded endpoint listens on 127.0.0.1: workers on other machines cannot download.
+    ...(template === undefined && {
+      hereOnly: { needs: "concur run io downloads from the embedded endpoint on 127.0.0.1" },
+    }),
+  };
+  const letters = parseLetters(flags.letters);
   const latency = specOrUsage("--latency", () => parseLatency(flags.latency));
   const seed = parseInteger("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
   const timeoutMs = parsePositiveInt("--timeout", flags.timeout);

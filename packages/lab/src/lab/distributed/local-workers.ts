@@ -41,6 +41,11 @@ export interface LocalWorkersOptions {
   workersEach?: number;
   /** Aborting while they start stops them and rejects. */
   signal?: AbortSignal;
+  /**
+   * The prefix was made up for this run: if the lab dies, its orphaned workers remove its keys
+   * once they have stopped (`--remove-prefix-when-orphaned`).
+   */
+  ownPrefix?: boolean;
 }
 
 /** Started workers. */
@@ -83,6 +88,7 @@ function launch(options: LocalWorkersOptions): Child {
     "--grace",
     String(WORKER_GRACE_MS),
     "--stop-on-stdin-close",
+    ...(options.ownPrefix ? ["--remove-prefix-when-orphaned"] : []),
   ];
   // stdin: the lifeline (never written to); stdout unused; stderr kept for error messages. The
   // URL goes in the environment (concur worker reads REDIS_URL), not on the command line, where

@@ -32,6 +32,18 @@ export interface OpenOptions {
   workersEach?: number;
   /** Aborting while the workers start stops them. */
   signal?: AbortSignal;
+  /** What the tasks need that only this machine reaches: the user's workers elsewhere are refused. */
+  hereOnly?: HereOnly;
+}
+
+/**
+ * Something a run's tasks need that only this machine can reach (the embedded endpoint listens
+ * on 127.0.0.1): `needs` says what, `otherwise` how else the user can run (after "give
+ * --endpoint a URL every worker machine can reach").
+ */
+export interface HereOnly {
+  needs: string;
+  otherwise?: string;
 }
 
 /** What serves a distributed run, and the executor that submits to it. */
@@ -77,7 +89,7 @@ async function usersWorkers(
   module: URL,
   prefix: string,
   queue: string,
-  hereOnly?: string,
+  hereOnly?: HereOnly,
 ): Promise<number> {
   const status = await readStatus({ connection: target.redis, prefix, queue });
   const workers = status.workers.filter((w) => w.queue === queue && w.state !== "stopping");
@@ -87,9 +99,9 @@ async function usersWorkers(
   const away = [...new Set(workers.map((w) => w.host).filter((host) => host !== hostname()))];
   if (hereOnly !== undefined && away.length > 0) {
     throw new DistributedSetupError(
-      `${hereOnly}, which only this machine (${hostname()}) can reach, but workers on ${away.join(", ")} ` +
-        `serve queue "${queue}" (prefix "${prefix}"): give --endpoint a URL every worker machine can reach, ` +
-        "or leave the io task out (--tasks cpu).",
+      `${hereOnly.needs}, which only this machine (${hostname()}) can reach, but workers on ${away.join(", ")} ` +
+        `serve queue "${queue}" (prefix "${prefix}"): give --endpoint a URL every worker machine can reach` +
+        `${hereOnly.otherwise ? `, ${hereOnly.otherwise}` : ""}.`,
     );
   }
   if (serving === 0) {
@@ -119,7 +131,7 @@ async function probe(target: DistributedTarget): Promise<void> {
 export async function preflightDistributed(
   target: DistributedTarget,
   module: URL,
-  hereOnly?: string,
+  hereOnly?: HereOnly,
 ): Promise<number> {
   await probe(target);
   if (target.localWorkers !== null) return target.localWorkers;
@@ -150,7 +162,7 @@ export async function openDistributed<M>(
   let workers: number;
   try {
     if (target.localWorkers === null) {
-      workers = await usersWorkers(target, options.module, prefix, queue);
+      workers = await usersWorkers(target, options.module, prefix, queue, options.hereOnly);
     } else {
       local = await startLocalWorkers({
         redis: target.redis,
@@ -159,6 +171,7 @@ export async function openDistributed<M>(
         module: options.module,
         count: target.localWorkers,
         executor: options.executor,
+        ownPrefix,
         ...(options.workersEach !== undefined && { workersEach: options.workersEach }),
         ...(options.signal && { signal: options.signal }),
       });
