@@ -52,7 +52,8 @@ const neverAborted = new AbortController().signal;
 
 /**
  * The AbortSignal of the task that is running now: pass it to `fetch`, timers or your own loops
- * so that a cancelled or timed-out task stops early. Outside a task it is a signal that never aborts.
+ * so that a cancelled or timed-out task stops early. Outside a task it is a signal that never aborts
+ * (where a task's context is available: see {@link currentTask}).
  * @example
  * export async function download(url: string) {
  *   const res = await fetch(url, { signal: taskSignal() });
@@ -93,12 +94,13 @@ const returnedThenable = new WeakSet<object>();
  *
  * Why not always `storage.run`: on Node 20, an AsyncLocalStorage that has run once keeps async
  * hooks on for every promise, tick and handle of the process (a queue engine's included),
- * which cost a distributed worker about a fifth of its CPU per tiny job. A plain function that
- * returned a plain value last time is called with the context in `serial` instead, for its
- * synchronous run only, and the storage is disabled once no async task is in flight. The price,
- * documented on {@link currentTask}: if such a function returns a thenable after all, code that
- * runs after its synchronous part (a `.then` callback, say) sees no context on that one call;
- * from then on it always runs in async context. An `async function` always does.
+ * which cost a distributed worker about 15% of its CPU per tiny job (measured). A plain
+ * function that returned a plain value last time is called with the context in `serial`
+ * instead, for its synchronous run only, and the storage is disabled once no async task is in
+ * flight. The price, documented on {@link currentTask}: if such a function returns a thenable
+ * after all, code that runs after its synchronous part (a `.then` callback, say) sees no context
+ * on that one call; from then on it always runs in async context. An `async function` always
+ * does.
  */
 export function callInTaskContext(
   context: TaskContext,
@@ -148,11 +150,6 @@ export function runInTaskContext<R>(context: TaskContext, fn: () => R): R {
 /** @internal Reports that a thenable returned by {@link callInTaskContext} has settled. */
 export function endAsyncTask(): void {
   if (--shared.asyncTasks! === 0) scheduleStorageOff();
-}
-
-/** @internal Whether the task context's async hooks may be on (for tests). */
-export function taskStorageEnabled(): boolean {
-  return shared.storageOn!;
 }
 
 function scheduleStorageOff(): void {
