@@ -71,7 +71,11 @@ export function decodeArgs(encoded: string): unknown[] {
 export type ResultMessage =
   /** A worker started the job: the future is running from here (and its timeout counts). */
   | { id: string; k: "start" }
-  | { id: string; k: "ok"; v: unknown; ms: number; host: string }
+  /**
+   * A result. `host` is optional since 0.2 (a worker leaves it out: only an error needs it, and
+   * it is bytes on every job); a submitter ignores it here either way.
+   */
+  | { id: string; k: "ok"; v: unknown; ms: number; host?: string }
   | {
       id: string;
       k: "err";
