@@ -249,7 +249,9 @@ export async function runBench(options: BenchOptions = {}, hooks: BenchHooks = {
       const selected = selectCells(
         seedTasks.map((task) =>
           planOf(
-            task === "io" ? ioWorkload(template) : cpuWorkload(records, opts.multiplier),
+            task === "io"
+              ? ioWorkload(template, undefined, opts.endpoint ? undefined : os.hostname())
+              : cpuWorkload(records, opts.multiplier),
             opts.workersByTask[task],
           ),
         ),

@@ -72,8 +72,16 @@ async function pingLetters(executor: Executor<any>, workers: number): Promise<vo
   await Promise.all(Array.from({ length: workers }, () => executor.submit("processLetter", EMPTY_RECORD, 0)));
 }
 
-/** Task 1: every letter downloaded and written, into a fresh temporary folder per run. */
-export function ioWorkload(endpointTemplate: string, letters: readonly string[] = [...LETTERS]): Workload {
+/**
+ * Task 1: every letter downloaded and written, into a fresh temporary folder per run.
+ * `onlyOnHost`: the endpoint is reachable from that machine only (the embedded one on
+ * 127.0.0.1), so a task on another machine's worker fails saying so (`ERR_DOWNLOAD_WRONG_HOST`).
+ */
+export function ioWorkload(
+  endpointTemplate: string,
+  letters: readonly string[] = [...LETTERS],
+  onlyOnHost?: string,
+): Workload {
   return {
     task: "io",
     moduleUrl: lettersTasksUrl,
@@ -86,7 +94,7 @@ export function ioWorkload(endpointTemplate: string, letters: readonly string[] 
         const outDir = await mkdtemp(join(tmpdir(), "concur-bench-io-"));
         try {
           const submitter = (executor as Executor<LettersTasks>).with({ signal: runSignal });
-          const options = { endpoint: endpointTemplate, outDir };
+          const options = { endpoint: endpointTemplate, outDir, ...(onlyOnHost && { onlyOnHost }) };
           clock?.start();
           const began = performance.now();
           const names = await Promise.all(

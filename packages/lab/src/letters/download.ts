@@ -2,6 +2,7 @@
  * Task 1 of the seed (IO-bound): fetch one letter's search results and write them to
  * `{letter}.txt`. Transient failures are retried; the file appears whole or not at all.
  */
+import { hostname } from "node:os";
 import { taskSignal } from "concur/task";
 import { InvalidArgumentError } from "concur";
 import { writeFileAtomic } from "./atomic-write.js";
@@ -48,6 +49,13 @@ export interface DownloadOptions {
    * @default 5000
    */
   maxDelayMs?: number;
+  /**
+   * The host name (`os.hostname()`) of the only machine that can reach `endpoint`, such as the
+   * lab's embedded endpoint on 127.0.0.1: run anywhere else (a distributed worker on another
+   * machine), the task fails at once with `ERR_DOWNLOAD_WRONG_HOST` instead of downloading from
+   * that machine's own 127.0.0.1.
+   */
+  onlyOnHost?: string;
   /** Aborts the download (in-process callers only; in a task, the task's own signal is used too). */
   signal?: AbortSignal;
   /** Called before each retry (in-process callers only: functions cannot be sent to a worker). */
@@ -89,6 +97,14 @@ export async function downloadAndWrite(letter: string, options: DownloadOptions)
   const fileName = letterFileName(letter);
   const settings = resolveOptions(options);
   const url = settings.endpoint.replaceAll("{letter}", encodeURIComponent(letter));
+  if (settings.onlyOnHost !== undefined && settings.onlyOnHost !== hostname()) {
+    throw new DownloadError(
+      "ERR_DOWNLOAD_WRONG_HOST",
+      `download of "${letter}" ran on ${hostname()}, but ${url} is reachable from ${settings.onlyOnHost} only: ` +
+        "give an endpoint every worker machine can reach",
+      { letter, url, attempts: 0 },
+    );
+  }
   // A signal of our own, following the task's (and the caller's): outside a task every call would
   // otherwise hang its listeners on the one shared never-aborting signal (and trip Node's
   // max-listeners warning with a dozen concurrent downloads).
@@ -208,7 +224,7 @@ type Settings = Required<
     DownloadOptions,
     "endpoint" | "outDir" | "timeoutMs" | "retries" | "maxBodyBytes" | "backoffMs" | "maxDelayMs"
   >
->;
+> & { onlyOnHost: string | undefined };
 
 /** Fills in defaults and rejects options that would make the download meaningless. */
 function resolveOptions(options: DownloadOptions): Settings {
@@ -236,7 +252,10 @@ function resolveOptions(options: DownloadOptions): Settings {
   }
   if (typeof outDir !== "string" || outDir === "")
     throw new InvalidArgumentError('downloadAndWrite needs "outDir", a folder path');
-  const settings = { ...DEFAULTS, endpoint, outDir };
+  const { onlyOnHost } = options;
+  if (onlyOnHost !== undefined && (typeof onlyOnHost !== "string" || onlyOnHost === ""))
+    throw new InvalidArgumentError(`onlyOnHost must be a host name, got ${JSON.stringify(onlyOnHost)}`);
+  const settings = { ...DEFAULTS, endpoint, outDir, onlyOnHost };
   for (const key of ["timeoutMs", "retries", "maxBodyBytes", "backoffMs", "maxDelayMs"] as const) {
     const value = options[key];
     if (value === undefined) continue;

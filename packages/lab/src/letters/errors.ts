@@ -28,7 +28,12 @@ export type DownloadErrorCode =
   /** The body is not a JSON list of `{id, name, url}` records. Not retried. */
   | "ERR_DOWNLOAD_INVALID_BODY"
   /** The response arrived but the file could not be written. Not retried. */
-  | "ERR_DOWNLOAD_WRITE";
+  | "ERR_DOWNLOAD_WRITE"
+  /**
+   * `onlyOnHost` names another machine (the endpoint is one only it can reach, such as the lab's
+   * embedded one on 127.0.0.1), and this task ran here. Nothing was requested.
+   */
+  | "ERR_DOWNLOAD_WRONG_HOST";
 
 const DOWNLOAD_CODES: readonly DownloadErrorCode[] = [
   "ERR_DOWNLOAD_HTTP",
@@ -38,6 +43,7 @@ const DOWNLOAD_CODES: readonly DownloadErrorCode[] = [
   "ERR_DOWNLOAD_REDIRECT",
   "ERR_DOWNLOAD_INVALID_BODY",
   "ERR_DOWNLOAD_WRITE",
+  "ERR_DOWNLOAD_WRONG_HOST",
 ];
 
 /**

@@ -1,6 +1,8 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { runInTaskContext } from "concur/task";
 import { isTempFileFor, tempFileName, writeFileAtomic } from "../../src/letters/atomic-write.js";
@@ -217,10 +219,28 @@ describe("downloadAndWrite against the embedded endpoint", () => {
       [{ outDir: "" }, /needs "outDir"/],
       [{ retries: -1 }, /retries must be an integer >= 0/],
       [{ timeoutMs: 0 }, /timeoutMs must be an integer >= 1/],
+      [{ onlyOnHost: "" }, /onlyOnHost must be a host name, got ""/],
+      [{ onlyOnHost: 7 as unknown as string }, /onlyOnHost must be a host name, got 7/],
     ];
     for (const [extra, message] of bad) {
       await assert.rejects(downloadAndWrite("a", options(extra)), { code: "ERR_INVALID_ARGUMENT", message });
     }
+  });
+
+  test("onlyOnHost: runs here when it names this host; elsewhere fails at once, requesting nothing", async () => {
+    assert.equal(await downloadAndWrite("b", options({ onlyOnHost: hostname() })), "b.txt");
+    const before = endpoint.requests();
+    const outDir = join(dir.path, "wrong-host");
+    const error = await rejection(
+      downloadAndWrite("c", options({ outDir, onlyOnHost: "the-submitting-machine" })),
+    );
+    assert.equal((error as DownloadError).code, "ERR_DOWNLOAD_WRONG_HOST");
+    assert.match(
+      (error as Error).message,
+      new RegExp(`ran on ${hostname()}, but .+ is reachable from the-submitting-machine only`),
+    );
+    assert.equal(endpoint.requests(), before);
+    assert.equal(existsSync(outDir), false, "nothing written, not even its folder");
   });
 
   test("a write failure is ERR_DOWNLOAD_WRITE and leaves no temp file", async () => {

@@ -9,6 +9,7 @@
  * `with Executor() as e:` block), and excludes starting the endpoint, loading the files and,
  * for `--executor distributed`, starting the local `concur worker` processes (run-backend.ts).
  */
+import { hostname } from "node:os";
 import { readdir, rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -158,7 +159,14 @@ async function runIo(flags: IoFlags): Promise<number> {
   let endpoint: RunningEndpoint | undefined;
   try {
     if (template === undefined) endpoint = await startEndpoint({ latency, seed });
-    const options = { endpoint: template ?? endpoint!.searchTemplate, outDir, timeoutMs, retries };
+    const options = {
+      endpoint: template ?? endpoint!.searchTemplate,
+      outDir,
+      timeoutMs,
+      retries,
+      // The embedded endpoint listens on this machine's 127.0.0.1 only.
+      ...(template === undefined && { onlyOnHost: hostname() }),
+    };
     return await onBackend(plan, "io", async (backend, interrupt) => {
       const run = await execute(interrupt, backend, letters, { json: json === "-" }, (pool, letter) =>
         pool.submit("downloadAndWrite", letter, options),
