@@ -14,9 +14,9 @@ import type { Redis } from "ioredis";
 import { purgePrefix } from "@concur/distributed";
 import type { BenchReport } from "../../src/lab/report.js";
 import { validateReport } from "../../src/lab/validate.js";
-import { lettersTasksUrl } from "../../src/letters/index.js";
 import { concur } from "../helpers/cli.js";
 import { connectTestRedis, redisUrl } from "../helpers/redis.js";
+import { ELSEWHERE, workerElsewhere } from "../helpers/elsewhere.js";
 import { processesGone, processesWith } from "../helpers/processes.js";
 import { exitWithin, runCliInProcess, spawnCli, until } from "../letters/helpers.js";
 
@@ -165,29 +165,17 @@ describe("concur bench: the distributed row", { timeout: 300_000 }, () => {
   });
 
   test("io on the embedded endpoint with a worker on another host: refused before any cell, saying why", async () => {
-    // A worker whose host name differs (a UTS namespace of its own: the name is all that
-    // differs), standing for a machine that cannot reach this one's 127.0.0.1.
-    const elsewhere = "concur-test-elsewhere";
     const prefix = `concur-test-bench-away-${process.pid}`;
     prefixes.push(prefix);
-    const worker = spawnCli(
-      ["worker", "--redis", redisUrl, "--module", fileURLToPath(lettersTasksUrl), "--prefix", prefix, "--executor", "async"], // prettier-ignore
-      ["unshare", "--uts", "sh", "-c", `hostname ${elsewhere} && exec "$0" "$@"`],
-    );
+    const worker = await workerElsewhere(prefix);
     try {
-      await until(() => /serving queue/.test(worker.stderr()) || worker.child.exitCode !== null);
-      assert.match(
-        worker.stderr(),
-        /serving queue/,
-        `the worker did not start (as root, with unshare from util-linux):\n${worker.stderr()}`,
-      );
       const result = await concur(["bench", "--quick", "--no-python", "--tasks", "io", "--executors", "sequential,distributed", "--redis", redisUrl, "--no-local-workers", "--prefix", prefix]); // prettier-ignore
       assert.equal(result.code, 1, result.stderr);
       assert.match(
         result.stderr,
         /the io task downloads from the embedded endpoint on 127\.0\.0\.1, which only this machine/,
       );
-      assert.match(result.stderr, new RegExp(`workers on ${elsewhere} serve queue`));
+      assert.match(result.stderr, new RegExp(`workers on ${ELSEWHERE} serve queue`));
       assert.match(result.stderr, /--endpoint/);
       assert.doesNotMatch(result.stderr, /^io\//m, "no cell ran");
       assert.equal(worker.child.exitCode, null, "the user's worker is left running");

@@ -17,6 +17,7 @@ import { startEndpoint } from "../../src/letters/endpoint.js";
 import { lettersTasksUrl } from "../../src/letters/index.js";
 import { fileURLToPath } from "node:url";
 import { connectTestRedis, redisUrl } from "../helpers/redis.js";
+import { ELSEWHERE, workerElsewhere } from "../helpers/elsewhere.js";
 import { processesGone, processesWith, startedWorkers } from "../helpers/processes.js";
 import { exitWithin, runCli, runCliInProcess, spawnCli, until } from "../letters/helpers.js";
 
@@ -157,28 +158,16 @@ describe("concur run --executor distributed", { timeout: 240_000 }, () => {
   });
 
   test("run io on the embedded endpoint with a worker on another host: refused before any download", async () => {
-    // A worker whose host name differs (a UTS namespace of its own), standing for a machine that
-    // cannot reach this one's 127.0.0.1.
-    const elsewhere = "concur-test-elsewhere";
     const prefix = uniquePrefix("away");
-    const worker = spawnCli(
-      ["worker", "--redis", redisUrl, "--module", fileURLToPath(lettersTasksUrl), "--prefix", prefix, "--executor", "async"], // prettier-ignore
-      ["unshare", "--uts", "sh", "-c", `hostname ${elsewhere} && exec "$0" "$@"`],
-    );
+    const worker = await workerElsewhere(prefix);
     const out = join(dir, "away-out");
     try {
-      await until(() => /serving queue/.test(worker.stderr()) || worker.child.exitCode !== null);
-      assert.match(
-        worker.stderr(),
-        /serving queue/,
-        `the worker did not start (as root, with unshare from util-linux):\n${worker.stderr()}`,
-      );
       const run = await runCli(["run", "io", "--executor", "distributed", "--no-local-workers", "--prefix", prefix, "--letters", "ab", "--out", out]); // prettier-ignore
       assert.equal(run.code, 1, run.stderr);
       assert.match(
         run.stderr,
         new RegExp(
-          `concur run io downloads from the embedded endpoint on 127\\.0\\.0\\.1, which only this machine \\(.+\\) can reach, but workers on ${elsewhere} serve queue`,
+          `concur run io downloads from the embedded endpoint on 127\\.0\\.0\\.1, which only this machine \\(.+\\) can reach, but workers on ${ELSEWHERE} serve queue`,
         ),
       );
       assert.match(run.stderr, /give --endpoint a URL every worker machine can reach\./);
