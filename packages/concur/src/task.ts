@@ -4,6 +4,7 @@
  * it is cheap inside workers.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { isThenable } from "./thenable.js";
 
 /** The context of one running task. */
 export interface TaskContext {
@@ -165,14 +166,6 @@ function scheduleStorageOff(): void {
     shared.storage.disable();
     shared.storageOn = false;
   }).unref();
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === "object" || typeof value === "function") &&
-    typeof (value as { then?: unknown }).then === "function"
-  );
 }
 
 /** @internal Marks `context` as the task running now, for runners that run one task at a time. */

@@ -9,6 +9,7 @@ import { CancelledError, WorkerStartError } from "../errors.js";
 import { taskFailure } from "../protocol/serialize-error.js";
 import { findTask, loadTaskModule, type LoadedModule } from "../protocol/task-module.js";
 import { LazyTaskContext, callInTaskContext, endAsyncTask } from "../task.js";
+import { isThenable } from "../thenable.js";
 import type { ExecutorOptions } from "../types.js";
 import { ExecutorBase, type TaskRecord } from "./base.js";
 import { Deque } from "./deque.js";
@@ -97,7 +98,7 @@ export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
    * back-to-back work: a run of sync tasks (they end inside this loop) or of tasks that end in
    * microtasks would otherwise starve timers (task timeouts), IO and signal handlers (Ctrl-C)
    * until the whole queue is done. The clock is checked before every start, the first ones
-   * included, and the stretch only ends when the loop has really turned.
+   * included; a stretch ends when the executor idles or yields.
    */
   #pump(): void {
     if (this.#pumping) return;
@@ -308,12 +309,4 @@ export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
       capacity: Math.min(this.#concurrency, 1e9),
     };
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === "object" || typeof value === "function") &&
-    typeof (value as { then?: unknown }).then === "function"
-  );
 }
