@@ -196,8 +196,15 @@ async function runScript(
     signalGroup("SIGINT");
     killTimer = setTimeout(() => signalGroup("SIGKILL"), KILL_GRACE_MS);
   };
-  // Once the script itself has exited, whatever is left in its group is an orphan.
-  child.once("exit", () => signalGroup("SIGKILL"));
+  // Once the script itself has exited, whatever is left in its group is an orphan. And a lab that
+  // exits first (a second Ctrl-C, the interrupt deadline) takes the group down: in a group of its
+  // own, the script no longer gets the terminal's Ctrl-C.
+  const killGroup = (): void => signalGroup("SIGKILL");
+  process.once("exit", killGroup);
+  child.once("exit", () => {
+    process.removeListener("exit", killGroup);
+    killGroup();
+  });
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener("abort", onAbort, { once: true });
   const exited = new Promise<{ code: number | null; error?: Error }>((resolve) => {
