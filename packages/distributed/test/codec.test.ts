@@ -6,7 +6,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { deserialize, serialize } from "node:v8";
 import fc from "fast-check";
-import { decodeArgs, decodeResult, encodeArgs, encodeResult } from "../src/protocol/codec.js";
+import {
+  MalformedResultError,
+  decodeArgs,
+  decodeResult,
+  encodeArgs,
+  encodeResult,
+} from "../src/protocol/codec.js";
 import { jsonExactSize } from "../src/protocol/json-exact.js";
 
 const BIG = 64 * 1024 * 1024;
@@ -51,6 +57,26 @@ test("results arrive as structured clone delivers them, whichever path they take
     }),
     { numRuns: 2_000 },
   );
+});
+
+test("a result message with a job id but a wrong field is a MalformedResultError naming the field", () => {
+  const bad: Array<[Record<string, unknown>, RegExp]> = [
+    [{ id: "j", k: "done" }, /its kind is "done"/],
+    [{ id: "j", k: "ok", v: 1 }, /its run time \(ms\) is undefined/],
+    [{ id: "j", k: "ok", v: 1, ms: -1 }, /its run time \(ms\) is -1/],
+    [{ id: "j", k: "err", ms: 1 }, /its error \(e\) is missing/],
+    [{ id: "j", k: "err", ms: 1, e: {}, partial: "x" }, /partial results are not a list/],
+  ];
+  for (const [message, why] of bad) {
+    assert.throws(
+      () => decodeResult(Buffer.from(JSON.stringify(message))),
+      (error: unknown) =>
+        error instanceof MalformedResultError && error.jobId === "j" && why.test(error.message),
+      JSON.stringify(message),
+    );
+  }
+  assert.throws(() => decodeResult(Buffer.from('{"k":"ok"}')), TypeError);
+  assert.deepEqual(decodeResult(Buffer.from('{"id":"j","k":"start"}')), { id: "j", k: "start" });
 });
 
 test("plain values take the JSON path; values JSON would change take V8's", () => {

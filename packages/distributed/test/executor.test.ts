@@ -5,7 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { CancelledError, NotSerializableError, TaskNotFoundError, TaskTimeoutError } from "concur";
+import {
+  CancelledError,
+  NotSerializableError,
+  ProtocolError,
+  TaskNotFoundError,
+  TaskTimeoutError,
+} from "concur";
+import { queueKeys } from "../src/protocol/keys.js";
 import { deserialize } from "node:v8";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
@@ -81,6 +88,26 @@ describe("DistributedExecutor", () => {
     assert.ok("missing" in back && back.missing === undefined);
     assert.ok(back.error instanceof TypeError);
     assert.equal(back.self, back, "cycles survive");
+  });
+
+  test("a malformed result message for a pending job fails that task with ProtocolError, saying why", async () => {
+    // No worker serves this queue: the job waits, and the message below is all it ever gets.
+    await using ex = executor({ queue: "malformed" });
+    const future = ex.submit("add", 1, 2);
+    const waiting = `${prefix}:malformed:wait`;
+    await until(async () => (await redis.llen(waiting)) > 0, 10_000, "the job is queued");
+    const [jobId] = await redis.lrange(waiting, 0, 0);
+    const message = JSON.stringify({ id: jobId, k: "ok", v: 3, ms: "soon" });
+    await redis.lpush(queueKeys(prefix, "malformed").results(ex.id), message);
+    await assert.rejects(future, (error: unknown) => {
+      assert.ok(error instanceof ProtocolError, String(error));
+      assert.match(
+        error.message,
+        new RegExp(`result message of job ${jobId} is malformed: its run time \\(ms\\) is soon`),
+      );
+      return true;
+    });
+    await new Queue("malformed", { connection: redis, prefix }).obliterate({ force: true });
   });
 
   test("a task's error is rebuilt with class, code, fields, cause and the worker's host", async () => {

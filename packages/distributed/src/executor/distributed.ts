@@ -22,7 +22,7 @@ import {
 } from "concur/backend";
 import { ModuleMismatchError, RedisConnectionError, rebuildOwnError, redactUrl } from "../errors.js";
 import type { DistributedExecutorOptions } from "../options.js";
-import { decodeResult, encodeArgs, type ResultMessage } from "../protocol/codec.js";
+import { MalformedResultError, decodeResult, encodeArgs, type ResultMessage } from "../protocol/codec.js";
 import { PROTOCOL_VERSION, type JobData } from "../protocol/job-data.js";
 import { jobIdOf, queueKeys, type QueueKeys } from "../protocol/keys.js";
 import {
@@ -259,8 +259,12 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
     let message: ResultMessage;
     try {
       message = decodeResult(bytes);
-    } catch {
-      return; // not ours: nothing to settle
+    } catch (error) {
+      // A message that names one of our jobs fails that task, saying what was wrong; anything
+      // else is not ours: nothing to settle.
+      const pending = error instanceof MalformedResultError ? this.#pending.get(error.jobId) : undefined;
+      if (pending) this.#settleError(pending, error);
+      return;
     }
     const pending = this.#pending.get(message.id);
     if (pending === undefined) {

@@ -16,7 +16,7 @@
  * formats; a newer writer than reader can fail, and does so with a clear error).
  */
 import { deserialize, serialize } from "node:v8";
-import { NotSerializableError } from "concur";
+import { NotSerializableError, ProtocolError } from "concur";
 import type { SerializedError, SerializedValue } from "concur/backend";
 import { PayloadTooLargeError } from "../errors.js";
 import { jsonExactSize } from "./json-exact.js";
@@ -93,11 +93,45 @@ export function encodeResult(message: ResultMessage): Buffer {
   return serialize(message);
 }
 
+/**
+ * A result message that names a job but is not a well-formed one: its `id` says whose future
+ * it would settle, so the submitter can fail that task saying why instead of waiting for it.
+ */
+export class MalformedResultError extends ProtocolError {
+  constructor(
+    readonly jobId: string,
+    why: string,
+  ) {
+    super(
+      `the result message of job ${jobId} is malformed: ${why} (a worker of another version, or not a concur worker?)`,
+    );
+  }
+}
+
+/**
+ * Decodes a result message. Throws TypeError for bytes that are not a concur message at all,
+ * and MalformedResultError for one with a job id but a wrong field.
+ */
 export function decodeResult(bytes: Buffer): ResultMessage {
   const message = (
     bytes[0] === OPEN_BRACE ? JSON.parse(bytes.toString("utf8")) : deserialize(bytes)
   ) as ResultMessage;
   if (typeof message !== "object" || message === null || typeof message.id !== "string")
     throw new TypeError("not a concur result message");
+  const fields = message as unknown as Record<string, unknown>;
+  const kind = fields.k;
+  if (kind !== "start" && kind !== "ok" && kind !== "err")
+    throw new MalformedResultError(
+      message.id,
+      `its kind is ${JSON.stringify(kind)}, not "start", "ok" or "err"`,
+    );
+  if (kind === "start") return message;
+  const ms = fields.ms;
+  if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0)
+    throw new MalformedResultError(message.id, `its run time (ms) is ${String(ms)}, not a number >= 0`);
+  if (kind === "err" && !("e" in fields))
+    throw new MalformedResultError(message.id, "its error (e) is missing");
+  if (fields.partial !== undefined && !Array.isArray(fields.partial))
+    throw new MalformedResultError(message.id, "its partial results are not a list");
   return message;
 }
