@@ -81,12 +81,11 @@ export function currentTask(): TaskContext | undefined {
 }
 
 /**
- * Functions that returned a plain value (not a thenable) the last time they ran as a task, and
- * have never returned a thenable: their next call runs without async context (see below).
+ * Per task function, whether it has ever returned a thenable (true: it always runs in async
+ * context) or returned a plain value every time so far (false: its next call runs without it).
+ * Absent: never run yet, so it runs in async context.
  */
-const returnedPlain = new WeakSet<object>();
-/** Functions that returned a thenable at least once: they always run in async context. */
-const returnedThenable = new WeakSet<object>();
+const returnsThenables = new WeakMap<object, boolean>();
 
 /**
  * @internal Calls `fn(...args)` as the task `context`, for in-process executors (their tasks
@@ -109,7 +108,7 @@ export function callInTaskContext(
   args: unknown[],
 ): unknown {
   let value: unknown;
-  if (returnedPlain.has(fn) && shared.storage.getStore() === undefined) {
+  if (returnsThenables.get(fn) === false && shared.storage.getStore() === undefined) {
     const outer = shared.serial;
     shared.serial = context;
     try {
@@ -118,34 +117,29 @@ export function callInTaskContext(
       shared.serial = outer;
     }
     if (!isThenable(value)) return value;
-    returnedPlain.delete(fn);
   } else {
     shared.storageOn = true;
     value = shared.storage.run(context, () => Reflect.apply(fn, undefined, args));
     if (!isThenable(value)) {
-      if (!returnedThenable.has(fn)) returnedPlain.add(fn);
+      if (!returnsThenables.has(fn)) returnsThenables.set(fn, false);
       if (shared.asyncTasks === 0) scheduleStorageOff();
       return value;
     }
-    returnedPlain.delete(fn);
   }
-  returnedThenable.add(fn);
+  returnsThenables.set(fn, true);
   shared.asyncTasks!++;
   return value;
 }
 
 /**
- * @internal Runs `fn` as the task `context`, in async context for its whole chain (tests use it
- * to run a task function by hand). The storage stays on until a thenable `fn` returns settles.
+ * @internal Runs `fn` as the task `context` the way an in-process executor runs a task
+ * ({@link callInTaskContext}), for tests that run a task function by hand; a thenable it returns
+ * is reported to {@link endAsyncTask} when it settles.
  */
 export function runInTaskContext<R>(context: TaskContext, fn: () => R): R {
-  shared.storageOn = true;
-  const value = shared.storage.run(context, fn);
-  if (isThenable(value)) {
-    shared.asyncTasks!++;
-    value.then(endAsyncTask, endAsyncTask);
-  } else if (shared.asyncTasks === 0) scheduleStorageOff();
-  return value;
+  const value = callInTaskContext(context, fn, []);
+  if (isThenable(value)) value.then(endAsyncTask, endAsyncTask);
+  return value as R;
 }
 
 /** @internal Reports that a thenable returned by {@link callInTaskContext} has settled. */

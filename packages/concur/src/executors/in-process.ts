@@ -24,7 +24,6 @@ export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
   #module: Promise<LoadedModule> | undefined;
   /** The module once loaded: tasks start only then, without an extra await. */
   #loaded: LoadedModule | undefined;
-  #loading = false;
   /** Why the module could not be loaded: every task then fails with it. */
   #loadFailure: unknown;
   readonly #queue = new Deque<TaskRecord>();
@@ -158,8 +157,7 @@ export abstract class InProcessExecutor<M> extends ExecutorBase<M> {
   }
 
   #startLoading(): void {
-    if (this.#loading) return;
-    this.#loading = true;
+    if (this.#module) return; // loading already
     this.#loadModule().then(
       () => this.#pump(),
       (error: unknown) => {

@@ -136,9 +136,11 @@ export async function runBench(options: BenchOptions = {}, hooks: BenchHooks = {
   const moduleUrl = opts.module ? moduleUrlOf(opts.module.path) : lettersTasksUrl;
   // Before anything is measured: a Redis that cannot be reached, or no worker serving the queue,
   // is said now (DistributedSetupError), not after the other cells have run.
-  // Task 1 on the embedded endpoint (it listens on 127.0.0.1) can run on this machine's workers only.
+  // Task 1 on the embedded endpoint (it listens on 127.0.0.1) can run on this machine's workers
+  // only: refused at the preflight for the workers there, and in the task for any joining later.
+  const onlyOnHost = opts.endpoint ? undefined : os.hostname();
   const hereOnly =
-    !opts.module && seedTasks.includes("io") && !opts.endpoint
+    !opts.module && seedTasks.includes("io") && onlyOnHost !== undefined
       ? {
           needs: "the io task downloads from the embedded endpoint on 127.0.0.1",
           otherwise: "or leave the io task out (--tasks cpu)",
@@ -250,7 +252,7 @@ export async function runBench(options: BenchOptions = {}, hooks: BenchHooks = {
         seedTasks.map((task) =>
           planOf(
             task === "io"
-              ? ioWorkload(template, undefined, opts.endpoint ? undefined : os.hostname())
+              ? ioWorkload(template, undefined, onlyOnHost)
               : cpuWorkload(records, opts.multiplier),
             opts.workersByTask[task],
           ),
