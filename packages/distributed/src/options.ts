@@ -56,6 +56,24 @@ export interface DistributedExecutorOptions
    * @default 30_000
    */
   livenessTtl?: number;
+  /**
+   * Tasks submitted in one turn of the event loop, when there are many, travel a few to a BullMQ
+   * job (as `map` chunks do), sized from their measured run time: a job costs Redis a few dozen
+   * commands whatever it carries. Each task keeps its own future, start notice, result, cancel
+   * and attempt count. Only tasks without a timeout whose arguments are plain JSON are grouped,
+   * and only when a turn submits at least 32 of them (fewer go one job each, so that long tasks
+   * spread over every machine). What changes:
+   * - the tasks of one batch run on one machine, and a machine that dies takes back all of its
+   *   unfinished ones (delivery stays at-least-once);
+   * - a batch that comes back is not run as one again: its tasks are queued one job each, so a
+   *   task that kills every machine fails alone with WorkerCrashedError, after one death more
+   *   than `maxCrashes` (the batch's);
+   * - cancelling a queued task in a batch rejects its future at once, and its machine skips it;
+   *   the batch's job stays in Redis until then.
+   * `false`: one job per task, always.
+   * @default true
+   */
+  coalesceSubmits?: boolean;
 }
 
 /** Options of `runWorker` (and of `concur worker`). */

@@ -244,7 +244,7 @@ describe("DistributedExecutor", () => {
       assert.equal(message.k, "err");
       assert.match(
         message.e.message,
-        /protocol version 2 \(its version: 1\).*same @concur\/distributed version/,
+        /protocol version 2 or 3 \(its version: 1\).*same @concur\/distributed version/,
       );
     } finally {
       await queue.close();

@@ -119,6 +119,72 @@ describe("distributed faults", () => {
   );
 
   test(
+    "a batch whose worker is SIGKILLed comes back one job per task: each runs as attempt 2, each future once",
+    { timeout: 90_000 },
+    async () => {
+      const prefix = prefixFor("batch-kill");
+      const a = await worker(prefix, ["--executor", "async", "--concurrency", "2"]);
+      await using ex = new DistributedExecutor<Tasks>(tasksUrl, { connection: redisUrl, prefix });
+      // 64 in one turn: the first two jobs are batches of 4 and 3 (see batches.test.ts).
+      const futures = Array.from({ length: 64 }, () => ex.submit("slowAttempt", 2_000));
+      await until(
+        async () => (await redis.llen(`${prefix}:tasks:active`)) === 2,
+        20_000,
+        "the worker to hold two batches",
+      );
+      assert.ok((await redis.llen(`${prefix}:tasks:wait`)) >= 10, "the other tasks wait in batches");
+      await stopProcess(a, "SIGKILL");
+      await worker(prefix, ["--executor", "async", "--concurrency", "32"]);
+      const attempts = await Promise.all(futures);
+      assert.equal(attempts.filter((n) => n === 2).length, 7, "the 7 tasks of the two batches ran again");
+      assert.equal(attempts.filter((n) => n === 1).length, 57);
+      assert.equal(ex.duplicateResults, 0);
+    },
+  );
+
+  test(
+    "a task that kills its worker, in a batch, fails alone with WorkerCrashedError; its batchmates finish",
+    { timeout: 120_000 },
+    async () => {
+      const prefix = prefixFor("batch-crash");
+      await using ex = new DistributedExecutor<Tasks>(tasksUrl, { connection: redisUrl, prefix });
+      // 32 in one turn: the first job is a batch of tasks 0 and 1 (the rest go one job each);
+      // task 1 kills its worker 100 ms in, while task 0 runs beside it.
+      const futures = Array.from({ length: 32 }, (_, i) => ex.submit("killIf", i, 1, 600));
+      const poison = futures[1]!;
+      let outcome: unknown;
+      void poison.then(
+        () => (outcome = "resolved"),
+        (error: unknown) => (outcome = error),
+      );
+      let spawned = 0;
+      while (outcome === undefined) {
+        assert.ok(spawned < 6, "the task should stop being retried");
+        const current = await worker(prefix, [
+          "--executor",
+          "async",
+          "--concurrency",
+          "1",
+          "--max-crashes",
+          "2",
+        ]);
+        spawned++;
+        await Promise.race([current.exited, poison.catch(() => undefined)]);
+      }
+      assert.ok(outcome instanceof WorkerCrashedError, String(outcome));
+      // Its batch's death, then two of its own: the batch was split on its second run.
+      assert.match((outcome as Error).message, /killIf.*died, 3 times/);
+      assert.equal(spawned, 4, "three deaths, then a fourth worker fails the task");
+      const others = await Promise.all(futures.filter((_, i) => i !== 1));
+      assert.deepEqual(
+        others,
+        Array.from({ length: 32 }, (_, i) => i + 1).filter((n) => n !== 2),
+        "its batchmate, which died with it once, and every other task finish",
+      );
+    },
+  );
+
+  test(
     "SIGTERM: the worker finishes its running job, leaves `concur status`, and exits 0",
     { timeout: 60_000 },
     async () => {

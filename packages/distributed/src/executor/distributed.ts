@@ -23,7 +23,7 @@ import {
 import { ModuleMismatchError, RedisConnectionError, rebuildOwnError, redactUrl } from "../errors.js";
 import type { DistributedExecutorOptions } from "../options.js";
 import { MalformedResultError, decodeResult, encodeArgs, type ResultMessage } from "../protocol/codec.js";
-import { PROTOCOL_VERSION, type JobData } from "../protocol/job-data.js";
+import { BATCH_VERSION, PROTOCOL_VERSION, type JobData } from "../protocol/job-data.js";
 import { jobIdOf, queueKeys, type QueueKeys } from "../protocol/keys.js";
 import {
   defaultQueueName,
@@ -38,6 +38,35 @@ import { ChunkSizer } from "./chunk-sizer.js";
 
 /** Jobs per addBulk call: one round trip each, and a bounded Lua script. */
 const ADD_BATCH = 500;
+/** Bytes of arguments per addBulk call at most (the first job of a call always goes). */
+const ADD_BYTES = 8 << 20;
+/** Fewest tasks of one name submitted in a turn for them to be grouped into batches. */
+const MIN_TO_COALESCE = 32;
+/** Fewest jobs such a group is cut into, so that every machine gets a share of it. */
+const MIN_JOBS_PER_GROUP = 16;
+/** Bytes of arguments per batch at most. */
+const MAX_BATCH_BYTES = 256 * 1024;
+
+/**
+ * Marks batch members cancelled (a hash with a TTL, set in one script so it never lacks one) and
+ * tells the workers at once on the cancel channel.
+ */
+const CANCEL_MEMBERS = `
+for i = 2, #ARGV do
+  redis.call("HSET", KEYS[1], ARGV[i], "1")
+  redis.call("PUBLISH", KEYS[2], ARGV[i])
+end
+redis.call("PEXPIRE", KEYS[1], ARGV[1])
+return #ARGV - 1
+`;
+
+/** One BullMQ job to add: a task of its own, or a batch of several. */
+interface OutgoingJob {
+  readonly name: string;
+  readonly id: string;
+  readonly data: JobData;
+  readonly tasks: readonly PendingJob[];
+}
 
 /**
  * concur's Executor API over a BullMQ queue on Redis: tasks run on `concur worker` daemons
@@ -67,6 +96,7 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
   readonly #resultTtl: number;
   readonly #moduleVersion: string;
   readonly #livenessTtl: number;
+  readonly #coalesce: boolean;
   readonly #redis: Redis;
   readonly #readerRedis: Redis;
   #queue: Queue | undefined;
@@ -82,6 +112,8 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
   readonly #pending = new Map<string, PendingJob>();
   #batch: PendingJob[] = [];
   #flushScheduled = false;
+  /** Batch members cancelled in this turn: marked in Redis together at its end. */
+  #cancelledMembers: string[] = [];
   #roomWaiters: Array<() => void> = [];
   #idleWaiters: Array<() => void> = [];
   /** Results for jobs already settled: the at-least-once engine ran them twice. */
@@ -99,8 +131,12 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
     this.#resultTtl = checkCount("resultTtl", options.resultTtl, 3_600_000);
     this.#moduleVersion = options.moduleVersion ?? "";
     this.#livenessTtl = checkCount("livenessTtl", options.livenessTtl, 30_000);
+    if (options.coalesceSubmits !== undefined && typeof options.coalesceSubmits !== "boolean")
+      throw new TypeError(`coalesceSubmits must be true or false, not ${String(options.coalesceSubmits)}`);
+    this.#coalesce = options.coalesceSubmits ?? true;
     const connectTimeout = checkCount("connectTimeout", options.connectTimeout, 5_000);
     this.#redis = createRedis(this.#url, { name: `concur-submitter-${this.id}` });
+    this.#redis.defineCommand("concurCancelMembers", { numberOfKeys: 2, lua: CANCEL_MEMBERS });
     this.#readerRedis = createRedis(this.#url, { name: `concur-results-${this.id}`, blocking: true });
     this.#reconciler = new Reconciler(
       checkCount("reconcileAfter", options.reconcileAfter, 15_000),
@@ -195,8 +231,10 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
       ...(record.chunk && { c: 1 as const }),
       ...(timeout !== undefined && { to: timeout }),
     };
+    const id = jobIdOf(this.id, record.id);
     const pending: PendingJob = {
-      id: jobIdOf(this.id, record.id),
+      id,
+      jobId: id,
       record,
       data,
       sentAt: undefined,
@@ -221,30 +259,113 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
       return; // #fail settled them
     }
     const live = batch.filter((p) => p.record.state !== "done");
-    for (let i = 0; i < live.length; i += ADD_BATCH) {
-      const slice = live.slice(i, i + ADD_BATCH);
-      for (const p of slice) p.data.m = this.#signature!.hash;
+    for (const p of live) p.data.m = this.#signature!.hash;
+    const jobs = this.#jobsOf(live);
+    for (let i = 0; i < jobs.length;) {
+      let end = i + 1;
+      let bytes = jobs[i]!.data.a.length;
+      while (end < jobs.length && end - i < ADD_BATCH && bytes + jobs[end]!.data.a.length <= ADD_BYTES)
+        bytes += jobs[end++]!.data.a.length;
+      const slice = jobs.slice(i, end);
+      i = end;
       try {
         // A lone job goes by `add` (one EVALSHA): addBulk is a MULTI, and ioredis copies
         // BullMQ's 64 scripts into every pipeline it builds, on the round trip's critical path.
         if (slice.length === 1)
-          await this.#queue!.add(slice[0]!.record.name, slice[0]!.data, { jobId: slice[0]!.id });
+          await this.#queue!.add(slice[0]!.name, slice[0]!.data, { jobId: slice[0]!.id });
         else
           await this.#queue!.addBulk(
-            slice.map((p) => ({ name: p.record.name, data: p.data, opts: { jobId: p.id } })),
+            slice.map((job) => ({ name: job.name, data: job.data, opts: { jobId: job.id } })),
           );
         const now = Date.now();
-        for (const p of slice) p.sentAt = now;
+        for (const job of slice) for (const p of job.tasks) p.sentAt = now;
       } catch (error) {
+        const tasks = slice.flatMap((job) => job.tasks);
         // Redis stayed down through every reconnect attempt (about 20 s): tell the caller.
         const failure = new RedisConnectionError(
-          `could not queue ${slice.length} task(s) on ${redactUrl(this.#url)}: ${(error as Error).message}`,
+          `could not queue ${tasks.length} task(s) on ${redactUrl(this.#url)}: ${(error as Error).message}`,
           redactUrl(this.#url),
           { cause: error },
         );
-        for (const p of slice) this.#settleError(p, failure);
+        for (const p of tasks) this.#settleError(p, failure);
       }
     }
+  }
+
+  /**
+   * The jobs that carry a turn's tasks: one each, except many tasks of one name that JSON
+   * carries and that have no timeout, which go several to a batch (`coalesceSubmits`): at most
+   * `map`'s chunk size (from their measured run time), so a long task still gets a job of its
+   * own, and at most a MIN_JOBS_PER_GROUP-th of the tasks left.
+   */
+  #jobsOf(live: readonly PendingJob[]): OutgoingJob[] {
+    const jobs: OutgoingJob[] = [];
+    const single = (p: PendingJob): void => {
+      jobs.push({ name: p.record.name, id: p.id, data: p.data, tasks: [p] });
+    };
+    if (!this.#coalesce || live.length < MIN_TO_COALESCE) {
+      for (const p of live) single(p);
+      return jobs;
+    }
+    const groups = new Map<string, PendingJob[]>();
+    for (const p of live) {
+      const { data, record } = p;
+      // JSON arguments start with "[": a batch's arguments are those lists in one JSON list.
+      if (
+        data.c !== undefined ||
+        data.to !== undefined ||
+        data.p !== undefined ||
+        data.a.charCodeAt(0) !== 0x5b
+      ) {
+        single(p);
+        continue;
+      }
+      let group = groups.get(record.name);
+      if (group === undefined) groups.set(record.name, (group = []));
+      group.push(p);
+    }
+    for (const [name, group] of groups) {
+      if (group.length < MIN_TO_COALESCE) {
+        for (const p of group) single(p);
+        continue;
+      }
+      const target = this.#sizer.next();
+      for (let i = 0; i < group.length;) {
+        // Guided: a job takes a 16th of what is left at most, so a burst's jobs shrink towards
+        // its end and its last ones are single tasks: no machine is left with a big batch to
+        // finish while the others idle.
+        const size = Math.min(target, Math.floor((group.length - i) / MIN_JOBS_PER_GROUP));
+        if (size < 2) {
+          single(group[i++]!);
+          continue;
+        }
+        const tasks = [group[i]!];
+        let bytes = group[i]!.data.a.length;
+        for (i++; i < group.length && tasks.length < size; i++) {
+          const next = group[i]!.data.a.length;
+          if (bytes + next > MAX_BATCH_BYTES) break;
+          bytes += next;
+          tasks.push(group[i]!);
+        }
+        if (tasks.length === 1) {
+          single(tasks[0]!);
+          continue;
+        }
+        const first = tasks[0]!;
+        const id = `${first.id}b`;
+        const data: JobData = {
+          v: BATCH_VERSION,
+          a: `[${tasks.map((p) => p.data.a).join(",")}]`,
+          b: tasks.map((p) => p.id),
+          e: this.id,
+          m: first.data.m,
+          ttl: this.#resultTtl,
+        };
+        for (const p of tasks) p.jobId = id;
+        jobs.push({ name, id, data, tasks });
+      }
+    }
+    return jobs;
   }
 
   /** A job vanished from Redis with its result never sent (a crash lost it): queue it again. */
@@ -252,6 +373,8 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
     if (!this.#pending.has(pending.id) || !this.#queue) return;
     // BullMQ counts the new job's runs from zero; it may have run before it was lost.
     pending.data.p = (pending.data.p ?? 0) + 1;
+    // A batch's task goes back as a job of its own (its batch may be half done, or split).
+    pending.jobId = pending.id;
     await this.#queue.add(pending.record.name, pending.data, { jobId: pending.id });
   }
 
@@ -315,12 +438,33 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
   #withdraw(pending: PendingJob): void {
     if (pending.sentAt === undefined || !this.#queue) return;
     const queue = this.#queue;
+    // A batch's task: its batch carries others, so only the machine that takes it can skip it.
+    if (pending.jobId !== pending.id) {
+      if (this.#cancelledMembers.push(pending.id) === 1) process.nextTick(() => this.#markCancelled());
+      return;
+    }
     // remove() refuses a job that a worker holds (locked): then only the cancel channel reaches it.
     void queue
       .remove(pending.id)
       .catch(() => 0)
       .then(() => this.#redis.publish(this.#keys.cancelChannel, pending.id))
       .catch(() => undefined);
+  }
+
+  #markCancelled(): void {
+    const ids = this.#cancelledMembers;
+    this.#cancelledMembers = [];
+    const command = (this.#redis as unknown as { concurCancelMembers: CancelCommand }).concurCancelMembers;
+    for (let i = 0; i < ids.length; i += 1_000)
+      command
+        .call(
+          this.#redis,
+          this.#keys.cancelled(this.id),
+          this.#keys.cancelChannel,
+          this.#resultTtl,
+          ...ids.slice(i, i + 1_000),
+        )
+        .catch(() => undefined);
   }
 
   protected removeQueued(record: TaskRecord): void {
@@ -366,7 +510,7 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
     if (this.#redis.status === "ready") {
       // Nothing of this executor stays behind: its result list and liveness key go now.
       await this.#redis
-        .del(this.#keys.results(this.id), this.#keys.submitter(this.id))
+        .del(this.#keys.results(this.id), this.#keys.submitter(this.id), this.#keys.cancelled(this.id))
         .catch(() => undefined);
     }
     await this.#reader?.stop();
@@ -380,6 +524,8 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
     return { workers: 0, queued, running: this.#pending.size - queued, capacity: 1 };
   }
 }
+
+type CancelCommand = (hash: string, channel: string, ttlMs: number, ...ids: string[]) => Promise<unknown>;
 
 function release(waiters: Array<() => void>): void {
   for (const resolve of waiters.splice(0)) resolve();

@@ -4,6 +4,8 @@
  * no longer exists while its future still waits had its result lost, e.g. by a Redis that
  * crashed before writing its last second of AOF. Such a job is queued again (delivery is
  * at-least-once anyway); a job still waiting or running is left alone, however long it takes.
+ * A task that rode in a batch is queued again as a job of its own: its worker may have split the
+ * batch already (BullMQ then ignores the id it already holds).
  */
 import type { Queue } from "bullmq";
 import type { TaskRecord } from "concur/backend";
@@ -11,8 +13,15 @@ import type { JobData } from "../protocol/job-data.js";
 
 /** A task on its way through Redis. */
 export interface PendingJob {
+  /** The task's id: its result messages carry it. */
   readonly id: string;
+  /**
+   * The BullMQ job that carries it: `id`, or a batch's id while it rides in a batch (see
+   * DistributedExecutorOptions.coalesceSubmits).
+   */
+  jobId: string;
   readonly record: TaskRecord;
+  /** The task as a job of its own (what a re-add queues, even for a batch's task). */
   readonly data: JobData;
   /** When addBulk confirmed it (Date.now()); undefined until then. */
   sentAt: number | undefined;
@@ -58,7 +67,7 @@ export class Reconciler {
       job.checkedAt = now;
       let state: string;
       try {
-        state = await queue.getJobState(job.id);
+        state = await queue.getJobState(job.jobId);
       } catch {
         return; // Redis is away: try again next sweep
       }

@@ -2,10 +2,18 @@
  * The JSON a job carries in BullMQ. Short field names: ten thousand queued jobs multiply them.
  */
 export interface JobData {
-  /** Protocol version. */
-  v: 2;
-  /** Arguments, `encodeArgs` (JSON text, or base64 of v8.serialize). For a chunk, the list of inputs. */
+  /** Protocol version: 2 for one task (or a map chunk), 3 for a batch of submits (`b`). */
+  v: typeof PROTOCOL_VERSION | typeof BATCH_VERSION;
+  /**
+   * Arguments, `encodeArgs` (JSON text, or base64 of v8.serialize). For a chunk, the list of
+   * inputs; for a batch, a JSON list of each member's argument list.
+   */
   a: string;
+  /**
+   * A batch (version 3): the ids of the tasks it carries, one per entry of `a`. Each member's
+   * result (and start notice) goes under its own id, as if it were a job of its own.
+   */
+  b?: string[];
   /** 1 for a map chunk: run the task once per input. */
   c?: 1;
   /**
@@ -32,13 +40,27 @@ export interface JobData {
  */
 export const PROTOCOL_VERSION = 2;
 
+/**
+ * 3: a batch of submitted tasks in one job (`b`). Single jobs stay version 2, so a worker of
+ * 0.2 still runs them; it refuses a batch (it would read the batch as one task's arguments), and
+ * the submitter's reconcile then queues that batch's tasks again one job each.
+ */
+export const BATCH_VERSION = 3;
+
 /** Checks the shape of a job's data (a job from another program, or another version). */
 export function isJobData(value: unknown): value is JobData {
   const data = value as Partial<JobData> | null;
   return (
     typeof data === "object" &&
     data !== null &&
-    data.v === PROTOCOL_VERSION &&
+    (data.v === PROTOCOL_VERSION
+      ? data.b === undefined
+      : data.v === BATCH_VERSION &&
+        Array.isArray(data.b) &&
+        data.b.length > 0 &&
+        data.b.every((id) => typeof id === "string") &&
+        data.c === undefined &&
+        data.to === undefined) &&
     typeof data.a === "string" &&
     typeof data.e === "string" &&
     typeof data.m === "string" &&

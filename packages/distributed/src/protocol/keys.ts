@@ -9,6 +9,11 @@ export interface QueueKeys {
   readonly queue: string;
   /** The list a submitter's results are pushed to. */
   results(executorId: string): string;
+  /**
+   * A hash of the submitter's cancelled tasks that ride in batches (their batch cannot be taken
+   * out of the queue for one of them); the machine that takes the batch skips them.
+   */
+  cancelled(executorId: string): string;
   /** Exists while the submitter is alive (a TTL it keeps refreshing). */
   submitter(executorId: string): string;
   /** A worker's heartbeat. */
@@ -25,6 +30,7 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     prefix,
     queue,
     results: (id) => `${base}:results:${id}`,
+    cancelled: (id) => `${base}:cancelled:${id}`,
     submitter: (id) => `${base}:submitter:${id}`,
     worker: (id) => `${base}:worker:${id}`,
     workerPattern: `${base}:worker:*`,

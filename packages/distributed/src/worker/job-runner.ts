@@ -15,6 +15,28 @@ export const HOST = hostname();
 /** Run time in ms to the microsecond: a double's full digits are a dozen bytes more per job. */
 const elapsedSince = (start: number): number => Math.round((performance.now() - start) * 1000) / 1000;
 
+/**
+ * Shared by the tasks of one batch. They run side by side on the local executor, and their
+ * continuations resume only after its pump has run them all, so a clock of each task's own would
+ * read the whole batch; a task's run time is instead the batch's time so far per task settled,
+ * read as it settles: the work one task cost, which is what the submitter's chunk sizer needs
+ * (a map chunk's time per input is measured the same way).
+ */
+export interface BatchClock {
+  readonly start: number;
+  settled: number;
+}
+
+export interface RunHow {
+  /** `args()` is a map chunk's inputs, each run by the task. */
+  chunk?: boolean;
+  timeout?: number;
+  /** Which run this is, handed to the task as `currentTask().attempt`. @default 1 */
+  attempt?: number;
+  /** A batch's task: its run time is read off the batch's clock. */
+  clock?: BatchClock;
+}
+
 interface RunningJob {
   futures: Future<unknown>[];
 }
@@ -32,14 +54,30 @@ export class JobRunner {
    * Runs the job and returns its result message, encoded (never throws for a task's failure).
    * `attempt`: which run of the job this is, handed to its task(s) as `currentTask().attempt`.
    */
-  async run(id: string, name: string, data: JobData, attempt = 1): Promise<Buffer> {
+  run(id: string, name: string, data: JobData, attempt = 1): Promise<Buffer> {
+    return this.runArgs(id, name, () => decodeArgs(data.a), {
+      chunk: data.c === 1,
+      ...(data.to !== undefined && { timeout: data.to }),
+      attempt,
+    });
+  }
+
+  /**
+   * `run` with the arguments at hand: a batch's task, or a job's own (`args` is called inside
+   * the try, so a decoding failure is the task's error).
+   */
+  async runArgs(id: string, name: string, args: () => unknown[], how: RunHow = {}): Promise<Buffer> {
     const start = performance.now();
     const job: RunningJob = { futures: [] };
     this.#running.set(id, job);
+    const attempt = how.attempt ?? 1;
+    const clock = how.clock;
+    /** Set when the task settles, for a batch's task (see BatchClock). */
+    let ran: number | undefined;
     let message: ResultMessage;
     try {
-      const args = decodeArgs(data.a);
-      const options = data.to === undefined ? undefined : { timeout: data.to };
+      const inputs = args();
+      const options = how.timeout === undefined ? undefined : { timeout: how.timeout };
       // The task name comes from the job: typed as any task of an unknown module. A first run
       // takes the plain path (no per-task extras on the local executor).
       const submitter = (attempt > 1
@@ -50,10 +88,10 @@ export class JobRunner {
         submit(name: string, ...args: unknown[]): Future<unknown>;
       };
       const submit = (input: unknown[]): Future<unknown> => submitter.submit(name, ...input);
-      if (data.c === 1) {
+      if (how.chunk) {
         // A map chunk: its inputs run side by side on the local pool; the first failure (in input
         // order) ends the chunk, with the results before it, as a local map would.
-        job.futures = args.map((input) => submit([input]));
+        job.futures = inputs.map((input) => submit([input]));
         const values: unknown[] = [];
         try {
           for (const future of job.futures) values.push(await future);
@@ -70,12 +108,17 @@ export class JobRunner {
           };
         }
       } else {
-        job.futures = [submit(args)];
-        const value = await job.futures[0];
-        message = { id, k: "ok", v: value, ms: elapsedSince(start) };
+        const future = submit(inputs);
+        job.futures = [future];
+        if (clock)
+          future.addDoneCallback(() => {
+            ran = Math.round(((performance.now() - clock.start) / ++clock.settled) * 1000) / 1000;
+          });
+        const value = await future;
+        message = { id, k: "ok", v: value, ms: ran ?? elapsedSince(start) };
       }
     } catch (error) {
-      message = { id, k: "err", e: serializeError(error), ms: elapsedSince(start), host: HOST };
+      message = { id, k: "err", e: serializeError(error), ms: ran ?? elapsedSince(start), host: HOST };
     } finally {
       this.#running.delete(id);
     }

@@ -10,13 +10,19 @@
  * processor again).
  */
 import { randomUUID } from "node:crypto";
-import { DelayedError, Worker, type Job } from "bullmq";
+import { DelayedError, Queue, Worker, type Job } from "bullmq";
 import { WorkerCrashedError, createExecutor, type Executor } from "concur";
 import { checkCount, serializeError, toModuleUrl } from "concur/backend";
 import { ModuleMismatchError } from "../errors.js";
 import type { WorkerOptions } from "../options.js";
-import { encodeResult } from "../protocol/codec.js";
-import { PROTOCOL_VERSION, isJobData, jobAttempt, type JobData } from "../protocol/job-data.js";
+import { decodeArgs, encodeResult } from "../protocol/codec.js";
+import {
+  BATCH_VERSION,
+  PROTOCOL_VERSION,
+  isJobData,
+  jobAttempt,
+  type JobData,
+} from "../protocol/job-data.js";
 import { queueKeys } from "../protocol/keys.js";
 import { defaultQueueName, describeSignature, moduleSignature } from "../protocol/signature.js";
 import { closeRedis, createRedis, waitReady } from "../redis/connect.js";
@@ -120,12 +126,116 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
 
   const notices = new DelayedNotices(START_NOTICE_AFTER_MS);
 
+  /** The same error for the job's task, or for each task of a batch (by its own id). */
+  const failAll = (data: JobData, jobId: string, error: unknown): Promise<unknown> => {
+    const e = serializeError(error);
+    return Promise.all(
+      (data.b ?? [jobId]).map((id) => push(data, encodeResult({ id, k: "err", e, ms: 0, host: HOST }))),
+    );
+  };
+
+  /**
+   * Which of a batch's tasks their submitter cancelled while they were queued: read from Redis,
+   * since a cancel published before this worker subscribed never reached it.
+   */
+  const cancelledOf = async (data: JobData, members: readonly string[]): Promise<boolean[]> =>
+    (await redis.hmget(keys.cancelled(data.e), ...members)).map((value) => value !== null);
+
+  let splitQueue: Queue | undefined;
+  /**
+   * A batch that comes back (its machine died, or a stopping worker handed it back) is not run
+   * as a batch again: its tasks are queued one job each, under their own ids, so a task that
+   * kills its machine goes on alone to WorkerCrashedError and does not take its batchmates with
+   * it. `runsBefore` is how many times the batch ran: each task's attempt count goes on from it.
+   * Written before the batch's completion: a worker dying in between leaves the batch to split
+   * again, and BullMQ ignores a job id that is already queued.
+   */
+  const split = async (
+    job: Job,
+    data: JobData,
+    members: readonly string[],
+    runsBefore: number,
+  ): Promise<void> => {
+    const inputs = decodeArgs(data.a);
+    const skip = await cancelledOf(data, members);
+    splitQueue ??= new Queue(keys.queue, {
+      connection: redis,
+      prefix: keys.prefix,
+      defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 1 },
+    });
+    const jobs = [];
+    for (let i = 0; i < members.length; i++) {
+      const id = members[i]!;
+      if (cancelled.delete(id) || skip[i]) continue;
+      const single: JobData = {
+        v: PROTOCOL_VERSION,
+        a: JSON.stringify(inputs[i]),
+        e: data.e,
+        m: data.m,
+        ttl: data.ttl,
+        p: runsBefore,
+      };
+      jobs.push({ name: job.name, data: single, opts: { jobId: id } });
+    }
+    if (jobs.length > 0) await splitQueue.addBulk(jobs);
+  };
+
+  /**
+   * A batch's first run: its tasks run side by side on the local executor, each with its own
+   * start notice, result and cancel, exactly as jobs of their own would; the batch completes
+   * once every result is written.
+   */
+  const runBatch = async (
+    job: Job,
+    data: JobData,
+    members: readonly string[],
+    token?: string,
+  ): Promise<void> => {
+    const attempt = jobAttempt(job, data);
+    if (attempt > 1) return split(job, data, members, attempt - 1);
+    let inputs: unknown[];
+    try {
+      inputs = decodeArgs(data.a);
+      if (inputs.length !== members.length || !inputs.every(Array.isArray))
+        throw new TypeError(
+          `batch ${job.id ?? ""}: its arguments are not one list per task (${inputs.length} for ${members.length} tasks)`,
+        );
+    } catch (error) {
+      await failAll(data, job.id ?? "", error);
+      return;
+    }
+    const skip = await cancelledOf(data, members);
+    const clock = { start: performance.now(), settled: 0 };
+    const runs: Array<Promise<void>> = [];
+    for (let i = 0; i < members.length; i++) {
+      const id = members[i]!;
+      if (cancelled.delete(id) || skip[i]) continue;
+      notices.schedule(id, () => void push(data, encodeResult({ id, k: "start" })));
+      const args = inputs[i] as unknown[];
+      runs.push(
+        runner
+          .runArgs(id, job.name, () => args, { clock })
+          .then((result) => {
+            notices.done(id);
+            // Stopping past the grace period: this task was cancelled here, and the batch goes back.
+            if (!handingBack) return push(data, result);
+          }),
+      );
+    }
+    await Promise.all(runs);
+    if (handingBack && token !== undefined) {
+      await job.moveToDelayed(Date.now(), token);
+      throw new DelayedError();
+    }
+    completed += runs.length;
+  };
+
   const processor = async (job: Job, token?: string): Promise<void> => {
     const data: unknown = job.data;
     const jobId = job.id ?? "";
     if (!isJobData(data)) {
       const other = data as { v?: unknown; r?: unknown; ttl?: unknown } | null;
-      const message = `job ${jobId} is not a concur job of protocol version ${PROTOCOL_VERSION} (its version: ${String(other?.v)})`;
+      const message = `job ${jobId} is not a concur job of protocol version ${PROTOCOL_VERSION} or ${BATCH_VERSION} (its version: ${String(other?.v)})`;
       // A submitter of another version still hears why (an error goes as V8's format, which
       // every version reads), instead of waiting for a result that never comes.
       // Version 1 named its result list in `r`.
@@ -151,11 +261,12 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
         refusedFrom.add(data.e);
         log(`concur worker: ${error.message}`);
       }
-      await push(data, encodeResult({ id: jobId, k: "err", e: serializeError(error), ms: 0, host: HOST }));
+      await failAll(data, jobId, error);
       return;
     }
     // A job whose submitter is gone would run for nobody: drop it.
     if (!(submitters.cached(data.e) ?? (await submitters.alive(data.e)))) return;
+    if (data.b !== undefined) return runBatch(job, data, data.b, token);
     if (cancelled.delete(jobId)) return;
     // The submitter's future turns running (and a timeout's clock starts) on this notice. Not
     // awaited: it goes on the same connection as the result, so it still arrives first. A job
@@ -192,16 +303,23 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
   worker.on("failed", (job, error) => {
     if (!job || !isJobData(job.data) || error instanceof DelayedError) return;
     const crashed = STALLED_TOO_OFTEN.test(error.message);
+    // BullMQ counts the stalled check's failing move as a start too: every other start died.
+    const deaths = Math.max(1, jobAttempt(job, job.data) - 1);
+    const members = job.data.b;
+    if (crashed && members !== undefined) {
+      // A batch is never failed for its deaths: its tasks go on alone (see split).
+      split(job, job.data, members, deaths).catch((failure: unknown) =>
+        log(`concur worker: could not queue a batch's tasks again: ${(failure as Error).message}`),
+      );
+      return;
+    }
     const failure = crashed
       ? new WorkerCrashedError(
-          `task "${job.name}" was running on a worker that died, ${maxCrashes} times: it is not run again`,
+          `task "${job.name}" was running on a worker that died, ${deaths} times: it is not run again`,
           { exitCode: null, signal: null },
         )
       : error;
-    void push(
-      job.data,
-      encodeResult({ id: job.id ?? "", k: "err", e: serializeError(failure), ms: 0, host: HOST }),
-    );
+    void failAll(job.data, job.id ?? "", failure);
   });
 
   const heartbeat = new Heartbeat(
@@ -242,6 +360,7 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
       clearTimeout(grace);
       notices.clear();
       await local.shutdown({ cancelFutures: true, timeout: 5_000 });
+      await splitQueue?.close();
       await heartbeat.stop();
       await Promise.all(connections.map((connection) => closeRedis(connection)));
       resolveClosed();
