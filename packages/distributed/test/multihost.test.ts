@@ -21,7 +21,7 @@ import type { HostRun } from "./fixtures/host-tasks.js";
 import { noteProcess, notePath, removeLeftovers, removeRun, runDirectory } from "./helpers/leftovers.js";
 import { createHosts, onInterrupt, removeStaleHosts, type NetnsHost } from "./helpers/netns.js";
 import { OwnRedis, startWorkerProcess, stopProcess, type WorkerProcess } from "./helpers/processes.js";
-import { connectForTest, uniquePrefix, until } from "./helpers/redis.js";
+import { connectForTest, uniquePrefix, until, within } from "./helpers/redis.js";
 
 type HostTasks = typeof import("./fixtures/host-tasks.js");
 const hostTasksUrl = new URL("./fixtures/host-tasks.ts", import.meta.url);
@@ -106,14 +106,6 @@ function runningOn(host: NetnsHost): number[] {
 async function clientAddresses(redis: Redis): Promise<string[]> {
   const list = (await redis.client("LIST")) as string;
   return [...new Set([...list.matchAll(/ addr=([\d.]+):\d+ /g)].map((match) => match[1]!))].sort();
-}
-
-function within<T>(promise: Promise<T>, ms: number, what: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new assert.AssertionError({ message: what() })), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 test(

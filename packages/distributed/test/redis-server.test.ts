@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { DistributedExecutor, RedisConnectionError, runWorker } from "../src/index.js";
 import { OwnRedis } from "./helpers/processes.js";
-import { tasksUrl, uniquePrefix, type Tasks } from "./helpers/redis.js";
+import { tasksUrl, uniquePrefix, within, type Tasks } from "./helpers/redis.js";
 
 const servers: OwnRedis[] = [];
 after(async () => {
@@ -51,7 +51,14 @@ describe("an own redis-server", () => {
         const during = Array.from({ length: 20 }, (_, i) => ex.submit("slowInc", 1000 + i, 5));
         await new Promise((resolve) => setTimeout(resolve, 1_000));
         await server.restart();
-        const results = await Promise.all([...before, ...during]);
+        const all = [...before, ...during];
+        const results = await within(
+          Promise.all(all),
+          90_000,
+          () =>
+            `tasks ${all.flatMap((f, i) => (f.done() ? [] : [i])).join(", ")} still pending 90 s after the ` +
+            `restart (${JSON.stringify({ ...ex.stats(), duplicates: ex.duplicateResults })})`,
+        );
         assert.deepEqual(results, [
           ...Array.from({ length: 200 }, (_, i) => i + 1),
           ...Array.from({ length: 20 }, (_, i) => 1001 + i),

@@ -71,6 +71,15 @@ export async function until(
   }
 }
 
+/** `promise`, or an AssertionError saying `what()` (read at the deadline) after `ms`. */
+export function within<T>(promise: Promise<T>, ms: number, what: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new assert.AssertionError({ message: what() })), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
 /**
  * BullMQ's own structure keys of a queue (its id counter, meta hash, capped event stream and
  * marker): they belong to the queue, not to a run, and have no TTL by BullMQ's design.
