@@ -67,8 +67,11 @@ describe("runBench", () => {
       assert.ok(events.includes(type), type);
   });
 
-  test("the original Python experiment joins the report as python cells", async (t) => {
-    if ((await findPython()) === null) return t.skip("python3 not found");
+  test("the original Python experiment joins the report as python cells", async () => {
+    assert.ok(
+      (await findPython()) !== null,
+      "python3 not found on PATH: the lab runs the original experiment with it. Install it: apt-get install -y python3",
+    );
     const report = await runBench({
       ...small,
       executors: ["sequential", "process"],
