@@ -42,19 +42,15 @@ const ADD_BATCH = 500;
 const ADD_BYTES = 8 << 20;
 /** Fewest tasks of one name submitted in a turn for them to be grouped into batches. */
 const MIN_TO_COALESCE = 32;
-/** Fewest jobs such a group is cut into, so that every machine gets a share of it. */
+/** A batch takes at most this fraction's inverse of its group's tasks still to send. */
 const MIN_JOBS_PER_GROUP = 16;
 /** Bytes of arguments per batch at most. */
 const MAX_BATCH_BYTES = 256 * 1024;
 
-/**
- * Marks batch members cancelled (a hash with a TTL, set in one script so it never lacks one) and
- * tells the workers at once on the cancel channel.
- */
+/** Marks batch members cancelled: a hash with a TTL, set in one script so it never lacks one. */
 const CANCEL_MEMBERS = `
 for i = 2, #ARGV do
   redis.call("HSET", KEYS[1], ARGV[i], "1")
-  redis.call("PUBLISH", KEYS[2], ARGV[i])
 end
 redis.call("PEXPIRE", KEYS[1], ARGV[1])
 return #ARGV - 1
@@ -136,7 +132,7 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
     this.#coalesce = options.coalesceSubmits ?? true;
     const connectTimeout = checkCount("connectTimeout", options.connectTimeout, 5_000);
     this.#redis = createRedis(this.#url, { name: `concur-submitter-${this.id}` });
-    this.#redis.defineCommand("concurCancelMembers", { numberOfKeys: 2, lua: CANCEL_MEMBERS });
+    this.#redis.defineCommand("concurCancelMembers", { numberOfKeys: 1, lua: CANCEL_MEMBERS });
     this.#readerRedis = createRedis(this.#url, { name: `concur-results-${this.id}`, blocking: true });
     this.#reconciler = new Reconciler(
       checkCount("reconcileAfter", options.reconcileAfter, 15_000),
@@ -439,10 +435,10 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
     if (pending.sentAt === undefined || !this.#queue) return;
     const queue = this.#queue;
     // A batch's task: its batch carries others, so only the machine that takes it can skip it.
-    if (pending.jobId !== pending.id) {
-      if (this.#cancelledMembers.push(pending.id) === 1) process.nextTick(() => this.#markCancelled());
-      return;
-    }
+    // Its batch may have been split already (its machine died): then it is a job of its own,
+    // which the remove below takes out.
+    if (pending.jobId !== pending.id && this.#cancelledMembers.push(pending.id) === 1)
+      process.nextTick(() => this.#markCancelled());
     // remove() refuses a job that a worker holds (locked): then only the cancel channel reaches it.
     void queue
       .remove(pending.id)
@@ -457,13 +453,7 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
     const command = (this.#redis as unknown as { concurCancelMembers: CancelCommand }).concurCancelMembers;
     for (let i = 0; i < ids.length; i += 1_000)
       command
-        .call(
-          this.#redis,
-          this.#keys.cancelled(this.id),
-          this.#keys.cancelChannel,
-          this.#resultTtl,
-          ...ids.slice(i, i + 1_000),
-        )
+        .call(this.#redis, this.#keys.cancelled(this.id), this.#resultTtl, ...ids.slice(i, i + 1_000))
         .catch(() => undefined);
   }
 
@@ -525,7 +515,7 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
   }
 }
 
-type CancelCommand = (hash: string, channel: string, ttlMs: number, ...ids: string[]) => Promise<unknown>;
+type CancelCommand = (hash: string, ttlMs: number, ...ids: string[]) => Promise<unknown>;
 
 function release(waiters: Array<() => void>): void {
   for (const resolve of waiters.splice(0)) resolve();

@@ -141,6 +141,16 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
   const cancelledOf = async (data: JobData, members: readonly string[]): Promise<boolean[]> =>
     (await redis.hmget(keys.cancelled(data.e), ...members)).map((value) => value !== null);
 
+  /** A batch's argument lists, one per task; throws TypeError for any other shape. */
+  const batchInputs = (job: Job, data: JobData, members: readonly string[]): unknown[][] => {
+    const inputs = decodeArgs(data.a);
+    if (inputs.length !== members.length || !inputs.every(Array.isArray))
+      throw new TypeError(
+        `batch ${job.id ?? ""}: its arguments are not one list per task (${inputs.length} for ${members.length} tasks)`,
+      );
+    return inputs as unknown[][];
+  };
+
   let splitQueue: Queue | undefined;
   /**
    * A batch that comes back (its machine died, or a stopping worker handed it back) is not run
@@ -156,7 +166,7 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
     members: readonly string[],
     runsBefore: number,
   ): Promise<void> => {
-    const inputs = decodeArgs(data.a);
+    const inputs = batchInputs(job, data, members);
     const skip = await cancelledOf(data, members);
     splitQueue ??= new Queue(keys.queue, {
       connection: redis,
@@ -193,13 +203,9 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
   ): Promise<void> => {
     const attempt = jobAttempt(job, data);
     if (attempt > 1) return split(job, data, members, attempt - 1);
-    let inputs: unknown[];
+    let inputs: unknown[][];
     try {
-      inputs = decodeArgs(data.a);
-      if (inputs.length !== members.length || !inputs.every(Array.isArray))
-        throw new TypeError(
-          `batch ${job.id ?? ""}: its arguments are not one list per task (${inputs.length} for ${members.length} tasks)`,
-        );
+      inputs = batchInputs(job, data, members);
     } catch (error) {
       await failAll(data, job.id ?? "", error);
       return;
@@ -211,7 +217,7 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
       const id = members[i]!;
       if (cancelled.delete(id) || skip[i]) continue;
       notices.schedule(id, () => void push(data, encodeResult({ id, k: "start" })));
-      const args = inputs[i] as unknown[];
+      const args = inputs[i]!;
       runs.push(
         runner
           .runArgs(id, job.name, () => args, { clock })
