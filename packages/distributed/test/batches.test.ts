@@ -50,13 +50,18 @@ async function waiting(queue: string, expected: number): Promise<JobData[]> {
   }
 }
 
+/**
+ * An executor on `queue` whose disposal cancels what is still pending: a failed assertion must
+ * not leave the test waiting for tasks no worker will run.
+ */
+function executorOn(queue: string, extra: { coalesceSubmits?: boolean } = {}): DistributedExecutor<Tasks> {
+  const ex = new DistributedExecutor<Tasks>(tasksUrl, { connection: redisUrl, prefix, queue, ...extra });
+  return Object.assign(ex, { [Symbol.asyncDispose]: () => ex.shutdown({ cancelFutures: true }) });
+}
+
 describe("coalesced submits", () => {
   test("many submits of one turn travel in batches; few, timed or non-JSON ones go one job each", async () => {
-    await using ex = new DistributedExecutor<Tasks>(tasksUrl, {
-      connection: redisUrl,
-      prefix,
-      queue: "grouping",
-    });
+    await using ex = executorOn("grouping");
     const many = Array.from({ length: 64 }, (_, i) => ex.submit("add", i, 1));
     // A job takes a 16th of the tasks left, at most 8 (the first chunk size): 4, 3, … 2, then
     // the last 31 tasks one job each.
@@ -84,13 +89,41 @@ describe("coalesced submits", () => {
     for (const future of [...many, ...few, ...timed, ...dates]) await assert.rejects(future, CancelledError);
   });
 
-  test("coalesceSubmits: false sends one job per task; a value that is not a boolean is refused", async () => {
-    await using ex = new DistributedExecutor<Tasks>(tasksUrl, {
+  test("a task's batch size comes from its own run times, not another task's", async () => {
+    // Regression: one sizer served every task, so after many tiny `inc`s a burst of slow tasks
+    // went 125 to a job (a 16th of 2,000) onto whichever machine took it first.
+    const worker = await runWorker({
       connection: redisUrl,
+      module: tasksUrl,
       prefix,
-      queue: "one-each",
-      coalesceSubmits: false,
+      queue: "sizes",
+      executor: "async",
     });
+    await using ex = executorOn("sizes");
+    try {
+      for await (const value of ex.map(
+        "inc",
+        Array.from({ length: 4_000 }, (_, i) => i),
+      ))
+        void value;
+    } finally {
+      await worker.close();
+    }
+    const slow = Array.from({ length: 2_000 }, (_, i) => ex.submit("slowInc", i, 1));
+    let queued = -1;
+    await until(
+      async () => queued === (queued = await redis.llen(`${prefix}:sizes:wait`)) && queued > 0,
+      10_000,
+      "the burst to be queued",
+    );
+    const sizes = (await waiting("sizes", queued)).map((data) => data.b?.length ?? 1);
+    assert.equal(Math.max(...sizes), 8, "slowInc's batches: at most the first chunk size, 8");
+    await ex.shutdown({ cancelFutures: true });
+    await Promise.allSettled(slow);
+  });
+
+  test("coalesceSubmits: false sends one job per task; a value that is not a boolean is refused", async () => {
+    await using ex = executorOn("one-each", { coalesceSubmits: false });
     const futures = Array.from({ length: 64 }, (_, i) => ex.submit("add", i, 1));
     assert.ok((await waiting("one-each", 64)).every((data) => data.b === undefined));
     await ex.shutdown({ cancelFutures: true });
@@ -103,11 +136,7 @@ describe("coalesced submits", () => {
   });
 
   test("a cancelled task of a queued batch never runs, even on a worker started after the cancel", async () => {
-    await using ex = new DistributedExecutor<Tasks>(tasksUrl, {
-      connection: redisUrl,
-      prefix,
-      queue: "late",
-    });
+    await using ex = executorOn("late");
     const futures = Array.from({ length: 64 }, (_, i) => ex.submit("slowInc", i, 10));
     await waiting("late", 44);
     // Tasks 0–3 and 19–20 ride in batches (see above).

@@ -158,7 +158,7 @@ export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
       inputs: inputs as Iterable<unknown> | AsyncIterable<unknown>,
       ordered,
       buffer: buffer ?? this.defaultMapBuffer(),
-      chunksize: chunksize === "auto" ? this.defaultChunksize() : chunksize,
+      chunksize: chunksize === "auto" ? this.defaultChunksize(name) : chunksize,
       signal,
       submitOne: (input) => this.submitRecord(name, [input], taskOptions, false, origin ?? NO_ORIGIN).future,
       submitChunk: (chunk) => this.submitRecord(name, chunk, taskOptions, true, origin ?? NO_ORIGIN).future,
@@ -336,8 +336,11 @@ export abstract class ExecutorBase<M> implements Executor<M>, FutureOwner {
 
   /** The map buffer when the caller gives none (a function is asked again as the map goes). */
   protected abstract defaultMapBuffer(): number | (() => number);
-  /** The map chunk size for `"auto"` or none (a function is asked again before each chunk). */
-  protected defaultChunksize(): number | (() => number) {
+  /**
+   * The map chunk size for `"auto"` or none (a function is asked again before each chunk), for
+   * the task `name` (tasks of one module may cost very different times).
+   */
+  protected defaultChunksize(_name: string): number | (() => number) {
     return 1;
   }
   /** Puts a new task in line (the record is `queued`). */

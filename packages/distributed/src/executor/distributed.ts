@@ -102,7 +102,8 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
   #fatal: Error | undefined;
   #reader: ResultReader | undefined;
   readonly #reconciler: Reconciler;
-  readonly #sizer = new ChunkSizer();
+  /** Per task name: one task's run times say nothing of another's. */
+  readonly #sizers = new Map<string, ChunkSizer>();
   #heartbeat: NodeJS.Timeout | undefined;
   /** Every task not yet settled, by job id: the one place a result finds its future. */
   readonly #pending = new Map<string, PendingJob>();
@@ -201,8 +202,15 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
     return 4096;
   }
 
-  protected override defaultChunksize(): () => number {
-    return () => this.#sizer.next();
+  protected override defaultChunksize(name: string): () => number {
+    const sizer = this.#sizerOf(name);
+    return () => sizer.next();
+  }
+
+  #sizerOf(name: string): ChunkSizer {
+    let sizer = this.#sizers.get(name);
+    if (sizer === undefined) this.#sizers.set(name, (sizer = new ChunkSizer()));
+    return sizer;
   }
 
   protected enqueue(record: TaskRecord): void {
@@ -325,7 +333,7 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
         for (const p of group) single(p);
         continue;
       }
-      const target = this.#sizer.next();
+      const target = this.#sizerOf(name).next();
       for (let i = 0; i < group.length;) {
         // Guided: a job takes a 16th of what is left at most, so a burst's jobs shrink towards
         // its end and its last ones are single tasks: no machine is left with a big batch to
@@ -400,7 +408,7 @@ export class DistributedExecutor<M> extends ExecutorBase<M> {
     this.#forget(pending);
     if (record.state === "queued" && !this.markStarted(record)) return;
     if (message.k === "ok") {
-      this.#sizer.record(message.ms, record.chunk ? record.args.length : 1);
+      this.#sizerOf(record.name).record(message.ms, record.chunk ? record.args.length : 1);
       this.resolveTask(record, message.v, message.ms);
       return;
     }
