@@ -39,6 +39,32 @@ async function worker(prefix: string, extra: string[] = []): Promise<WorkerProce
   return started;
 }
 
+/**
+ * Keeps one worker alive, as a supervisor (systemd, Kubernetes) would restart it, until `future`
+ * settles; fails once `most` workers were started. Its outcome (the value, or the error), and how
+ * many workers it took.
+ */
+async function superviseUntilSettled(
+  prefix: string,
+  future: Promise<unknown>,
+  most: number,
+  extra: string[],
+): Promise<{ outcome: unknown; spawned: number }> {
+  let outcome: unknown;
+  void future.then(
+    () => (outcome = "resolved"),
+    (error: unknown) => (outcome = error),
+  );
+  let spawned = 0;
+  while (outcome === undefined) {
+    assert.ok(spawned < most, "the task should stop being retried");
+    const current = await worker(prefix, extra);
+    spawned++;
+    await Promise.race([current.exited, future.catch(() => undefined)]);
+  }
+  return { outcome, spawned };
+}
+
 before(async () => {
   redis = await connectForTest();
 });
@@ -99,19 +125,12 @@ describe("distributed faults", () => {
       const prefix = prefixFor("crash");
       await using ex = new DistributedExecutor<Tasks>(tasksUrl, { connection: redisUrl, prefix });
       const future = ex.submit("killProcess");
-      let outcome: unknown;
-      void future.then(
-        () => (outcome = "resolved"),
-        (error: unknown) => (outcome = error),
-      );
-      let spawned = 0;
-      // Keep one worker alive, as a supervisor (systemd, Kubernetes) would restart it.
-      while (outcome === undefined) {
-        assert.ok(spawned < 5, "the job should stop being retried");
-        const current = await worker(prefix, ["--executor", "async", "--max-crashes", "2"]);
-        spawned++;
-        await Promise.race([current.exited, future.catch(() => undefined)]);
-      }
+      const { outcome, spawned } = await superviseUntilSettled(prefix, future, 5, [
+        "--executor",
+        "async",
+        "--max-crashes",
+        "2",
+      ]);
       assert.ok(outcome instanceof WorkerCrashedError, String(outcome));
       assert.match((outcome as Error).message, /killProcess.*died, 2 times/);
       assert.equal(spawned, 3, "two deaths, then a third worker fails the job");
@@ -151,26 +170,14 @@ describe("distributed faults", () => {
       // 32 in one turn: the first job is a batch of tasks 0 and 1 (the rest go one job each);
       // task 1 kills its worker 100 ms in, while task 0 runs beside it.
       const futures = Array.from({ length: 32 }, (_, i) => ex.submit("killIf", i, 1, 600));
-      const poison = futures[1]!;
-      let outcome: unknown;
-      void poison.then(
-        () => (outcome = "resolved"),
-        (error: unknown) => (outcome = error),
-      );
-      let spawned = 0;
-      while (outcome === undefined) {
-        assert.ok(spawned < 6, "the task should stop being retried");
-        const current = await worker(prefix, [
-          "--executor",
-          "async",
-          "--concurrency",
-          "1",
-          "--max-crashes",
-          "2",
-        ]);
-        spawned++;
-        await Promise.race([current.exited, poison.catch(() => undefined)]);
-      }
+      const { outcome, spawned } = await superviseUntilSettled(prefix, futures[1]!, 6, [
+        "--executor",
+        "async",
+        "--concurrency",
+        "1",
+        "--max-crashes",
+        "2",
+      ]);
       assert.ok(outcome instanceof WorkerCrashedError, String(outcome));
       // Its batch's death, then two of its own: the batch was split on its second run.
       assert.match((outcome as Error).message, /killIf.*died, 3 times/);
